@@ -1,0 +1,328 @@
+// The client side of the TLS 1.0–1.2 handshake (RFC 5246 §7.3), push style:
+// each handshake message arrives as an internal event in the current state.
+package connection
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/subtle"
+	"io"
+	"time"
+
+	"github.com/erlang-ssl-go/ssl/handshake"
+	"github.com/erlang-ssl-go/ssl/record"
+	"github.com/erlang-ssl-go/ssl/statem"
+)
+
+func (c *conn) now() time.Time {
+	if c.cfg.Now != nil {
+		return c.cfg.Now()
+	}
+	return time.Now()
+}
+
+// sendClientHello starts the handshake (entry of the hello state).
+func (c *conn) sendClientHello() error {
+	hs := c.hs
+	if _, err := io.ReadFull(c.rand, hs.clientRandom[:]); err != nil {
+		return err
+	}
+	ch := &handshake.ClientHello{
+		Version:                      c.cfg.Versions[0],
+		Random:                       hs.clientRandom,
+		CompressionMethods:           []uint8{0},
+		ServerName:                   c.cfg.ServerName,
+		ExtendedMasterSecret:         true,
+		SecureRenegotiationSupported: true,
+	}
+	anyECDHE := false
+	for _, s := range c.cfg.Suites {
+		ch.CipherSuites = append(ch.CipherSuites, s.ID)
+		if s.KeyExchange == handshake.KXECDHEECDSA || s.KeyExchange == handshake.KXECDHERSA {
+			anyECDHE = true
+		}
+	}
+	if anyECDHE {
+		ch.SupportedCurves = c.cfg.Curves
+		ch.SupportedPoints = []uint8{0}
+		ch.PointFormatsPresent = true
+	}
+	if ch.Version >= record.VersionTLS12 {
+		ch.SignatureSchemes = c.cfg.Schemes
+	}
+	hs.clientHello = ch
+	c.queue(ch)
+	c.flush()
+	return nil
+}
+
+// clientHandshake is the client's state function for handshake events.
+func (c *conn) clientHandshake(state statem.State, ev any) (statem.State, error) {
+	hs := c.hs
+	if hs == nil {
+		return state, unexpected("handshake message after the handshake")
+	}
+	switch state {
+	case StateHello:
+		sh, ok := ev.(*handshake.ServerHello)
+		if !ok {
+			return state, unexpected("expected server_hello")
+		}
+		if err := c.onServerHello(sh); err != nil {
+			return state, err
+		}
+		return StateCertify, nil
+	case StateCertify:
+		switch m := ev.(type) {
+		case *handshake.Certificate:
+			if hs.peerLeaf != nil || hs.ske != nil {
+				return state, unexpected("certificate out of order")
+			}
+			c.accept(m)
+			leaf, err := c.validatePeer(m.Certificates, handshake.ServerAuth)
+			if err != nil {
+				return state, err
+			}
+			if !handshake.KeyMatchesSuite(leaf.PublicKey, c.suite) {
+				return state, record.Fatal(record.AlertUnsupportedCertificate, "server certificate key does not fit the cipher suite")
+			}
+			hs.peerLeaf = leaf
+			c.peerCerts = m.Certificates
+			return state, nil
+		case *handshake.ServerKeyExchange:
+			if hs.peerLeaf == nil || hs.ske != nil || !c.suite.KeyExchange.Ephemeral() {
+				return state, unexpected("server_key_exchange out of order")
+			}
+			c.accept(m)
+			return state, c.onServerKeyExchange(m)
+		case *handshake.CertificateRequest:
+			if hs.peerLeaf == nil || hs.certReq != nil || (c.suite.KeyExchange.Ephemeral() && hs.ske == nil) {
+				return state, unexpected("certificate_request out of order")
+			}
+			c.accept(m)
+			hs.certReq = m
+			return state, nil
+		case *handshake.ServerHelloDone:
+			if hs.peerLeaf == nil || (c.suite.KeyExchange.Ephemeral() && hs.ske == nil) {
+				return state, unexpected("server_hello_done out of order")
+			}
+			c.accept(m)
+			if err := c.sendClientFlight(); err != nil {
+				return state, err
+			}
+			return StateCipher, nil
+		}
+		return state, unexpected("unexpected message in certify")
+	case StateCipher:
+		switch m := ev.(type) {
+		case changeCipherSpec:
+			if hs.gotCCS {
+				return state, unexpected("duplicate change_cipher_spec")
+			}
+			hs.gotCCS = true
+			c.in.SetCipher(hs.readCipher)
+			hs.readCipher = nil
+			return state, nil
+		case *handshake.Finished:
+			if !hs.gotCCS {
+				return state, unexpected("finished before change_cipher_spec")
+			}
+			want := c.finished(false)
+			if subtle.ConstantTimeCompare(want, m.VerifyData) != 1 {
+				return state, record.Fatal(record.AlertDecryptError, "server finished does not verify")
+			}
+			return StateConnection, nil
+		}
+		return state, unexpected("expected change_cipher_spec or finished")
+	}
+	return state, unexpected("handshake message in " + string(state))
+}
+
+func (c *conn) onServerHello(sh *handshake.ServerHello) error {
+	hs := c.hs
+	if !c.versionAllowed(sh.Version) {
+		return record.Fatal(record.AlertProtocolVersion, "server chose a version we did not offer")
+	}
+	var suite *handshake.Suite
+	for _, s := range c.cfg.Suites {
+		if s.ID == sh.CipherSuite {
+			suite = s
+			break
+		}
+	}
+	if suite == nil || !suite.SupportsVersion(sh.Version) {
+		return record.Fatal(record.AlertIllegalParameter, "server chose a cipher suite we did not offer")
+	}
+	if sh.CompressionMethod != 0 {
+		return record.Fatal(record.AlertIllegalParameter, "server chose compression")
+	}
+	// RFC 5246 §7.4.1.4: only extensions the client offered may come back.
+	for _, e := range sh.Extensions {
+		switch e {
+		case handshake.ExtServerName, handshake.ExtECPointFormats, handshake.ExtExtendedMasterSecret, handshake.ExtRenegotiationInfo:
+		default:
+			return record.Fatal(record.AlertUnsupportedExtension, "server sent an extension we did not offer")
+		}
+	}
+	if sh.SecureRenegotiationSupported && len(sh.SecureRenegotiation) != 0 {
+		return record.Fatal(record.AlertHandshakeFailure, "non-empty renegotiation_info in initial handshake")
+	}
+	if sh.ServerNameAck && c.cfg.ServerName == "" {
+		return record.Fatal(record.AlertUnsupportedExtension, "server acknowledged a server_name we did not send")
+	}
+	c.accept(sh)
+	c.version = sh.Version
+	c.suite = suite
+	c.in.Version = sh.Version
+	hs.serverRandom = sh.Random
+	hs.ems = sh.ExtendedMasterSecret
+	hs.transcript.SetHash(suite, sh.Version)
+	c.sniHostname = c.cfg.ServerName
+	c.setWriteVersion(sh.Version)
+	return nil
+}
+
+func (c *conn) versionAllowed(v record.Version) bool {
+	for _, x := range c.cfg.Versions {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *conn) onServerKeyExchange(m *handshake.ServerKeyExchange) error {
+	hs := c.hs
+	p, aerr := handshake.ParseECDHEParams(m.Key, c.version)
+	if aerr != nil {
+		return aerr
+	}
+	if !containsCurve(c.cfg.Curves, p.Curve) {
+		return record.Fatal(record.AlertIllegalParameter, "server chose a curve we did not offer")
+	}
+	if p.HasScheme && !handshake.SchemeAllowed(p.Scheme, c.cfg.Schemes) {
+		return record.Fatal(record.AlertIllegalParameter, "server used a signature scheme we did not offer")
+	}
+	signed := make([]byte, 0, 64+len(p.Signed))
+	signed = append(signed, hs.clientRandom[:]...)
+	signed = append(signed, hs.serverRandom[:]...)
+	signed = append(signed, p.Signed...)
+	if aerr := handshake.VerifyHandshake(hs.peerLeaf.PublicKey, p.Scheme, p.HasScheme, c.version, signed, p.Signature); aerr != nil {
+		return aerr
+	}
+	hs.ske = p
+	hs.curve = p.Curve
+	return nil
+}
+
+func containsCurve(list []handshake.CurveID, c handshake.CurveID) bool {
+	for _, x := range list {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// sendClientFlight sends [Certificate], ClientKeyExchange,
+// [CertificateVerify], ChangeCipherSpec, Finished as one write.
+func (c *conn) sendClientFlight() error {
+	hs := c.hs
+	if hs.certReq != nil {
+		cert := &handshake.Certificate{}
+		if c.cfg.Chain != nil && clientCertFits(c.cfg.Chain, hs.certReq, c.version) {
+			cert.Certificates = c.cfg.Chain.DER
+			hs.sentCert = true
+		}
+		c.queue(cert)
+	}
+	var premaster []byte
+	switch c.suite.KeyExchange {
+	case handshake.KXECDHEECDSA, handshake.KXECDHERSA:
+		priv, err := handshake.GenerateECDHE(hs.curve, c.rand)
+		if err != nil {
+			return err
+		}
+		secret, aerr := handshake.ECDHESharedSecret(priv, hs.ske.Public)
+		if aerr != nil {
+			return aerr
+		}
+		premaster = secret
+		c.queue(handshake.NewECDHEClientKeyExchange(priv.PublicKey().Bytes()))
+	case handshake.KXRSA:
+		pub, ok := hs.peerLeaf.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return record.Fatal(record.AlertUnsupportedCertificate, "rsa key exchange needs an RSA certificate")
+		}
+		pre, enc, err := handshake.RSAEncryptPremaster(pub, c.cfg.Versions[0], c.rand)
+		if err != nil {
+			return err
+		}
+		premaster = pre
+		c.queue(handshake.NewRSAClientKeyExchange(enc, c.version))
+	default:
+		return record.Fatal(record.AlertHandshakeFailure, "key exchange not implemented")
+	}
+	clientW, serverW, err := c.deriveKeys(premaster)
+	if err != nil {
+		return err
+	}
+	if hs.sentCert {
+		if err := c.queueCertificateVerify(); err != nil {
+			return err
+		}
+	}
+	hs.transcript.DropBuffer()
+	hs.readCipher = serverW
+	c.queueCCS(clientW)
+	c.queue(&handshake.Finished{VerifyData: c.finished(true)})
+	c.flush()
+	return nil
+}
+
+func (c *conn) queueCertificateVerify() error {
+	hs := c.hs
+	key := c.cfg.Chain.Key
+	cv := &handshake.CertificateVerify{Version: c.version}
+	msg := hs.transcript.Buffered()
+	if c.version >= record.VersionTLS12 {
+		scheme, ok := handshake.SelectSignatureScheme(key.Public(), hs.certReq.SignatureSchemes, c.version)
+		if !ok {
+			return record.Fatal(record.AlertHandshakeFailure, "no common signature scheme for the client certificate")
+		}
+		cv.HasScheme, cv.Scheme = true, scheme
+	}
+	sig, err := handshake.SignHandshake(key, cv.Scheme, c.version, msg, c.rand)
+	if err != nil {
+		return err
+	}
+	cv.Signature = sig
+	c.queue(cv)
+	return nil
+}
+
+// clientCertFits reports whether our certificate suits the server's request
+// (certificate types and, in TLS 1.2, signature schemes).
+func clientCertFits(chain *handshake.CertChain, req *handshake.CertificateRequest, v record.Version) bool {
+	var want uint8
+	switch chain.Key.Public().(type) {
+	case *rsa.PublicKey:
+		want = 1 // rsa_sign
+	case *ecdsa.PublicKey:
+		want = 64 // ecdsa_sign
+	default:
+		return false
+	}
+	if bytes.IndexByte(req.CertificateTypes, want) < 0 {
+		return false
+	}
+	if v >= record.VersionTLS12 {
+		_, ok := handshake.SelectSignatureScheme(chain.Key.Public(), req.SignatureSchemes, v)
+		return ok
+	}
+	return true
+}
+
+var _ crypto.Signer = (*ecdsa.PrivateKey)(nil)

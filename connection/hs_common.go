@@ -1,0 +1,128 @@
+// Handshake data and helpers shared by the client and server flows.
+package connection
+
+import (
+	"crypto/ecdh"
+	"crypto/x509"
+	"io"
+
+	"github.com/erlang-ssl-go/ssl/handshake"
+	"github.com/erlang-ssl-go/ssl/record"
+)
+
+// hsState lives only for the handshake; it is dropped (with its secrets)
+// when the connection is established.
+type hsState struct {
+	transcript    handshake.Transcript
+	clientRandom  [32]byte
+	serverRandom  [32]byte
+	clientHello   *handshake.ClientHello
+	ems           bool
+	ecdhe         *ecdh.PrivateKey
+	curve         handshake.CurveID
+	peerLeaf      *x509.Certificate
+	ske           *handshake.ECDHEParams
+	certReq       *handshake.CertificateRequest
+	sentCert      bool // client: a non-empty Certificate was sent
+	clientCert    bool // server: the client sent a non-empty Certificate
+	clientCertMsg bool // server: the client sent a Certificate message
+	serverWrite   record.Cipher
+	readCipher    record.Cipher
+	gotCCS        bool
+	flight        []flightItem
+}
+
+func newHSState() *hsState { return &hsState{} }
+
+// queue adds a handshake message to the current flight and the transcript.
+func (c *conn) queue(m handshake.Message) {
+	raw := m.Marshal()
+	c.hs.transcript.Write(raw)
+	c.hs.flight = append(c.hs.flight, flightItem{typ: record.TypeHandshake, data: raw})
+}
+
+// queueCCS adds ChangeCipherSpec; records after it use the new write cipher.
+func (c *conn) queueCCS(w record.Cipher) {
+	c.hs.flight = append(c.hs.flight, flightItem{typ: record.TypeChangeCipherSpec, data: []byte{1}, cipher: w})
+}
+
+// setWriteVersion makes the records after this point carry version v.
+func (c *conn) setWriteVersion(v record.Version) {
+	c.hs.flight = append(c.hs.flight, flightItem{version: v})
+}
+
+// flush hands the flight to the writer as one job (one transport write).
+func (c *conn) flush() {
+	items := c.hs.flight
+	c.hs.flight = nil
+	out := c.out
+	c.writer.Do(func(w io.Writer) error { return out.writeFlight(w, items) })
+}
+
+// record reads and transcript: every received handshake message joins
+// the transcript when its state function accepts it.
+func (c *conn) accept(m handshake.Message) {
+	c.hs.transcript.Write(m.Raw())
+}
+
+func unexpected(what string) error {
+	return record.Fatal(record.AlertUnexpectedMessage, what)
+}
+
+// deriveKeys computes the master secret from the premaster and builds the
+// record ciphers for both directions.
+func (c *conn) deriveKeys(premaster []byte) (clientW, serverW record.Cipher, err error) {
+	hs := c.hs
+	if hs.ems {
+		// RFC 7627 §4: the session hash covers up to ClientKeyExchange.
+		c.masterSecret = handshake.ExtendedMasterSecret(c.suite, c.version, premaster, hs.transcript.Sum(c.suite, c.version))
+	} else {
+		c.masterSecret = handshake.MasterSecret(c.suite, c.version, premaster, hs.clientRandom[:], hs.serverRandom[:])
+	}
+	clear(premaster)
+	kb := handshake.DeriveKeys(c.suite, c.version, c.masterSecret, hs.clientRandom[:], hs.serverRandom[:])
+	return c.suite.NewCiphers(kb, c.version)
+}
+
+// finished computes our (or the peer's) Finished verify_data over the
+// transcript so far.
+func (c *conn) finished(client bool) []byte {
+	return handshake.FinishedData(c.suite, c.version, c.masterSecret, client, c.hs.transcript.Sum(c.suite, c.version))
+}
+
+// validatePeer runs path validation for the peer's chain per our options.
+func (c *conn) validatePeer(chain [][]byte, role handshake.CertRole) (*x509.Certificate, error) {
+	if len(chain) == 0 {
+		return nil, record.Fatal(record.AlertBadCertificate, "empty certificate chain")
+	}
+	leaf, err := x509.ParseCertificate(chain[0])
+	if err != nil {
+		return nil, record.Fatal(record.AlertBadCertificate, "unparsable peer certificate")
+	}
+	fun := c.cfg.VerifyFun
+	if fun == nil {
+		if c.cfg.Verify == VerifyPeer {
+			fun = handshake.DefaultVerifyPeerFun()
+		} else {
+			fun = handshake.DefaultVerifyNoneFun()
+		}
+	}
+	now := c.now()
+	opts := &handshake.PathOptions{
+		Roots:        c.cfg.Roots,
+		Now:          now,
+		Depth:        c.cfg.Depth,
+		Hostname:     c.cfg.VerifyHostname,
+		Role:         role,
+		VerifyFun:    fun,
+		UserState:    c.cfg.VerifyState,
+		PartialChain: c.cfg.PartialChain,
+	}
+	if c.cfg.Role == Server {
+		opts.Hostname = ""
+	}
+	if _, err := handshake.ValidatePath(chain, opts); err != nil {
+		return nil, err
+	}
+	return leaf, nil
+}

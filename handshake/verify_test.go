@@ -1,0 +1,649 @@
+// verify_test.go tests ValidatePath against hierarchies built on the fly.
+package handshake
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/erlang-ssl-go/ssl/record"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// testNow is the validation time of every test.
+var testNow = time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// node is one issued test certificate and its key.
+type node struct {
+	cert *x509.Certificate
+	der  []byte
+	key  *ecdsa.PrivateKey
+}
+
+// spec describes a test certificate; zero values give a sane default.
+type spec struct {
+	cn                  string
+	issuer              *node // nil: self-signed
+	key                 *ecdsa.PrivateKey
+	ca                  bool
+	noBC                bool
+	maxPathLen          int // -1 unset
+	ku                  x509.KeyUsage
+	eku                 []x509.ExtKeyUsage
+	notBefore, notAfter time.Time
+	dns                 []string
+	ips                 []net.IP
+	emails              []string
+	permDNS, exclDNS    []string
+	permIPs             []*net.IPNet
+	permEmails          []string
+	extra               []pkix.Extension
+	issuerSubject       *pkix.Name // sign as an issuer with this (wrong) name
+}
+
+var serial int64
+
+// mk issues a certificate.
+func mk(t testing.TB, s spec) *node {
+	t.Helper()
+	key := s.key
+	if key == nil {
+		var err error
+		if key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+			t.Fatal(err)
+		}
+	}
+	serial++
+	tmpl := &x509.Certificate{
+		SerialNumber:            big.NewInt(serial),
+		Subject:                 pkix.Name{CommonName: s.cn, Organization: []string{"Test"}},
+		NotBefore:               testNow.Add(-24 * time.Hour),
+		NotAfter:                testNow.Add(24 * time.Hour),
+		BasicConstraintsValid:   !s.noBC,
+		IsCA:                    s.ca,
+		MaxPathLen:              s.maxPathLen,
+		MaxPathLenZero:          s.maxPathLen == 0,
+		KeyUsage:                s.ku,
+		ExtKeyUsage:             s.eku,
+		DNSNames:                s.dns,
+		IPAddresses:             s.ips,
+		EmailAddresses:          s.emails,
+		PermittedDNSDomains:     s.permDNS,
+		ExcludedDNSDomains:      s.exclDNS,
+		PermittedIPRanges:       s.permIPs,
+		PermittedEmailAddresses: s.permEmails,
+		ExtraExtensions:         s.extra,
+	}
+	if !s.notBefore.IsZero() {
+		tmpl.NotBefore = s.notBefore
+	}
+	if !s.notAfter.IsZero() {
+		tmpl.NotAfter = s.notAfter
+	}
+	if s.ca && s.ku == 0 {
+		tmpl.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
+	}
+	if s.ca {
+		tmpl.SubjectKeyId = []byte(fmt.Sprintf("ski-%d", serial))
+	}
+	parent, signer := tmpl, key
+	if s.issuer != nil {
+		parent, signer = s.issuer.cert, s.issuer.key
+		if s.issuerSubject != nil {
+			p := *s.issuer.cert
+			p.Subject = *s.issuerSubject
+			p.RawSubject = nil
+			parent = &p
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &node{cert: c, der: der, key: key}
+}
+
+// hierarchy is root -> int -> leaf, the common case.
+type hierarchy struct{ root, int, leaf *node }
+
+func newHierarchy(t testing.TB) hierarchy {
+	root := mk(t, spec{cn: "Root", ca: true, maxPathLen: -1})
+	in := mk(t, spec{cn: "Int", issuer: root, ca: true, maxPathLen: -1})
+	leaf := mk(t, spec{cn: "leaf", issuer: in, maxPathLen: -1, dns: []string{"www.example.com"},
+		eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, ku: x509.KeyUsageDigitalSignature})
+	return hierarchy{root, in, leaf}
+}
+
+func ders(ns ...*node) [][]byte {
+	out := make([][]byte, len(ns))
+	for i, n := range ns {
+		out[i] = n.der
+	}
+	return out
+}
+
+func opts(roots ...*node) *PathOptions {
+	o := &PathOptions{Now: testNow, Depth: 5, Hostname: "www.example.com"}
+	for _, r := range roots {
+		o.Roots = append(o.Roots, r.cert)
+	}
+	return o
+}
+
+// wantReason asserts err is a *BadCertError with reason.
+func wantReason(t *testing.T, err error, reason BadCertReason) {
+	t.Helper()
+	var bc *BadCertError
+	if !errors.As(err, &bc) {
+		t.Fatalf("err = %v, want {bad_cert,%s}", err, reason)
+	}
+	if bc.Reason != reason {
+		t.Fatalf("reason = %s, want %s (%v)", bc.Reason, reason, err)
+	}
+}
+
+func wantOK(t *testing.T, vp *ValidatedPath, err error, chainCNs ...string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("ValidatePath: %v", err)
+	}
+	var got []string
+	for _, c := range vp.Chain {
+		got = append(got, c.Subject.CommonName)
+	}
+	if !reflect.DeepEqual(got, chainCNs) {
+		t.Fatalf("chain = %v, want %v", got, chainCNs)
+	}
+}
+
+func TestValidatePathGood(t *testing.T) {
+	h := newHierarchy(t)
+	vp, err := ValidatePath(ders(h.leaf, h.int), opts(h.root))
+	wantOK(t, vp, err, "leaf", "Int", "Root")
+	// The root sent along, and IP/role variations.
+	vp, err = ValidatePath(ders(h.leaf, h.int, h.root), opts(h.root))
+	wantOK(t, vp, err, "leaf", "Int", "Root")
+	if vp.Chain[2] != h.root.cert {
+		t.Fatal("anchor should be the trusted copy")
+	}
+}
+
+func TestValidatePathOrderAndJunk(t *testing.T) {
+	h := newHierarchy(t)
+	other := newHierarchy(t)
+	i2 := mk(t, spec{cn: "Int2", issuer: h.int, ca: true, maxPathLen: -1})
+	leaf := mk(t, spec{cn: "leaf2", issuer: i2, maxPathLen: -1, dns: []string{"www.example.com"}})
+	chains := [][][]byte{
+		ders(leaf, h.int, i2),
+		ders(leaf, h.root, other.int, h.int, other.leaf, i2),
+		append(ders(leaf, i2), []byte("garbage"), h.int.der),
+		ders(leaf, i2, i2, h.int, h.int),
+	}
+	for i, ch := range chains {
+		vp, err := ValidatePath(ch, opts(h.root))
+		if err != nil {
+			t.Fatalf("chain %d: %v", i, err)
+		}
+		wantOK(t, vp, err, "leaf2", "Int2", "Int", "Root")
+	}
+}
+
+func TestValidatePathCrossSigned(t *testing.T) {
+	rootA := mk(t, spec{cn: "RootA", ca: true, maxPathLen: -1})
+	rootB := mk(t, spec{cn: "RootB", ca: true, maxPathLen: -1})
+	ikey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// The same intermediate (name and key) signed by both roots; the copy
+	// under A is expired.
+	intA := mk(t, spec{cn: "Int", issuer: rootA, key: ikey, ca: true, maxPathLen: -1, notAfter: testNow.Add(-time.Hour)})
+	intB := mk(t, spec{cn: "Int", issuer: rootB, key: ikey, ca: true, maxPathLen: -1})
+	leaf := mk(t, spec{cn: "leaf", issuer: intA, maxPathLen: -1, dns: []string{"www.example.com"}})
+
+	vp, err := ValidatePath(ders(leaf, intA, intB), opts(rootB))
+	wantOK(t, vp, err, "leaf", "Int", "RootB")
+	vp, err = ValidatePath(ders(leaf, intA, intB), opts(rootA, rootB))
+	wantOK(t, vp, err, "leaf", "Int", "RootB")
+	if vp.Chain[1] != intB.cert && vp.Chain[1].NotAfter.Before(testNow) {
+		t.Fatal("expired cross-sign chosen")
+	}
+	_, err = ValidatePath(ders(leaf, intA), opts(rootA, rootB))
+	wantReason(t, err, CertExpired)
+}
+
+func TestValidatePathReasons(t *testing.T) {
+	h := newHierarchy(t)
+	leafWith := func(s spec) *node {
+		s.issuer, s.cn = h.int, "leaf"
+		s.maxPathLen = -1
+		if s.dns == nil && s.ips == nil {
+			s.dns = []string{"www.example.com"}
+		}
+		return mk(t, s)
+	}
+	intWith := func(s spec) *node {
+		s.issuer, s.cn = h.root, "Int"
+		if s.maxPathLen == 0 {
+			s.maxPathLen = -1
+		}
+		return mk(t, s)
+	}
+	under := func(in *node) *node {
+		return mk(t, spec{cn: "leaf", issuer: in, maxPathLen: -1, dns: []string{"www.example.com"}})
+	}
+	badSig := append([]byte(nil), h.leaf.der...)
+	badSig[len(badSig)-1] ^= 0x55
+
+	critical := pkix.Extension{Id: asn1.ObjectIdentifier{1, 2, 3, 4, 5}, Critical: true, Value: []byte{5, 0}}
+	ncInt := intWith(spec{ca: true, permDNS: []string{"example.com"}})
+	ncExcl := intWith(spec{ca: true, exclDNS: []string{"bad.example.com"}})
+	ipInt := intWith(spec{ca: true, permIPs: []*net.IPNet{{IP: net.IP{10, 0, 0, 0}, Mask: net.CIDRMask(8, 32)}}})
+	mailInt := intWith(spec{ca: true, permEmails: []string{"example.com"}})
+	dirInt := intWith(spec{ca: true, extra: []pkix.Extension{dirNameConstraint(t, "Other")}})
+	dirOK := intWith(spec{ca: true, extra: []pkix.Extension{dirNameConstraint(t, "Test")}})
+	pl0 := mk(t, spec{cn: "Int", issuer: h.root, ca: true, maxPathLen: 0})
+	pair := func(in *node) [][]byte { return ders(under(in), in) }
+	sub := mk(t, spec{cn: "Sub", issuer: pl0, ca: true, maxPathLen: -1})
+
+	cases := []struct {
+		name   string
+		chain  [][]byte
+		o      func(*PathOptions)
+		reason BadCertReason // "" = accepted
+	}{
+		{"unknown_ca", ders(h.leaf, h.int), func(o *PathOptions) { o.Roots = nil }, UnknownCA},
+		{"unknown_ca other root", ders(h.leaf, h.int), func(o *PathOptions) { o.Roots = []*x509.Certificate{newHierarchy(t).root.cert} }, UnknownCA},
+		{"selfsigned_peer", ders(h.root), func(o *PathOptions) { o.Roots = nil; o.Hostname = "" }, SelfSignedPeer},
+		{"pinned self-signed", ders(h.root), func(o *PathOptions) { o.Hostname = "" }, ""},
+		{"leaf expired", ders(leafWith(spec{notAfter: testNow.Add(-time.Second)}), h.int), nil, CertExpired},
+		{"leaf not yet valid", ders(leafWith(spec{notBefore: testNow.Add(time.Hour)}), h.int), nil, CertExpired},
+		{"int expired", pair(intWith(spec{ca: true, notAfter: testNow.Add(-time.Hour)})), nil, CertExpired},
+		{"invalid_signature", [][]byte{badSig, h.int.der}, nil, InvalidSignature},
+		{"invalid_issuer", ders(leafWith(spec{issuerSubject: &pkix.Name{CommonName: "Wrong"}}), h.int), nil, InvalidIssuer},
+		{"missing_basic_constraint (no BC)", pair(intWith(spec{noBC: true})), nil, MissingBasicConstraint},
+		{"missing_basic_constraint (cA false)", pair(intWith(spec{ku: x509.KeyUsageCertSign})), nil, MissingBasicConstraint},
+		{"invalid_key_usage", pair(intWith(spec{ca: true, ku: x509.KeyUsageDigitalSignature})), nil, InvalidKeyUsage},
+		{"pathlen 0 then CA", ders(mk(t, spec{cn: "leaf", issuer: sub, maxPathLen: -1, dns: []string{"www.example.com"}}), sub, pl0), nil, MaxPathLengthReached},
+		{"pathlen 0 direct leaf", ders(under(pl0), pl0), nil, ""},
+		{"nc permitted ok", ders(under(ncInt), ncInt), nil, ""},
+		{"nc permitted miss", ders(mk(t, spec{cn: "leaf", issuer: ncInt, maxPathLen: -1, dns: []string{"www.other.org"}}), ncInt), func(o *PathOptions) { o.Hostname = "www.other.org" }, NameNotPermitted},
+		{"nc excluded", ders(mk(t, spec{cn: "leaf", issuer: ncExcl, maxPathLen: -1, dns: []string{"x.bad.example.com"}}), ncExcl), func(o *PathOptions) { o.Hostname = "" }, NameNotPermitted},
+		{"nc ip ok", ders(mk(t, spec{cn: "leaf", issuer: ipInt, maxPathLen: -1, ips: []net.IP{net.IPv4(10, 1, 2, 3)}}), ipInt), func(o *PathOptions) { o.Hostname = "10.1.2.3" }, ""},
+		{"nc ip miss", ders(mk(t, spec{cn: "leaf", issuer: ipInt, maxPathLen: -1, ips: []net.IP{net.IPv4(11, 1, 2, 3)}}), ipInt), func(o *PathOptions) { o.Hostname = "11.1.2.3" }, NameNotPermitted},
+		{"nc email ok", ders(mk(t, spec{cn: "leaf", issuer: mailInt, maxPathLen: -1, emails: []string{"a@example.com"}}), mailInt), func(o *PathOptions) { o.Hostname = "" }, ""},
+		{"nc email miss", ders(mk(t, spec{cn: "leaf", issuer: mailInt, maxPathLen: -1, emails: []string{"a@evil.com"}}), mailInt), func(o *PathOptions) { o.Hostname = "" }, NameNotPermitted},
+		{"nc dirName miss", ders(under(dirInt), dirInt), nil, NameNotPermitted},
+		{"nc dirName ok", ders(under(dirOK), dirOK), nil, ""},
+		{"unknown critical ext", ders(leafWith(spec{extra: []pkix.Extension{critical}}), h.int), nil, UnknownCriticalExtension},
+		{"unknown non-critical ext", ders(leafWith(spec{extra: []pkix.Extension{{Id: critical.Id, Value: critical.Value}}}), h.int), nil, ""},
+		{"eku client-only for server", ders(leafWith(spec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), h.int), nil, InvalidExtKeyUsage},
+		{"eku client-only as client", ders(leafWith(spec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), h.int), func(o *PathOptions) { o.Role = ClientAuth }, ""},
+		{"eku any", ders(leafWith(spec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}), h.int), nil, ""},
+		{"eku absent", ders(leafWith(spec{})), func(o *PathOptions) { o.Roots = append(o.Roots, h.int.cert) }, ""},
+		{"hostname mismatch", ders(h.leaf, h.int), func(o *PathOptions) { o.Hostname = "mail.example.com" }, HostnameCheckFailed},
+		{"no hostname check", ders(h.leaf, h.int), func(o *PathOptions) { o.Hostname = "" }, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := opts(h.root)
+			if tc.o != nil {
+				tc.o(o)
+			}
+			vp, err := ValidatePath(tc.chain, o)
+			if tc.reason == "" {
+				if err != nil {
+					t.Fatalf("unexpected %v", err)
+				}
+				if vp == nil || len(vp.Chain) == 0 {
+					t.Fatal("empty path")
+				}
+				return
+			}
+			wantReason(t, err, tc.reason)
+		})
+	}
+}
+
+// dirNameConstraint builds a critical nameConstraints extension permitting
+// the directory subtree O=org (RFC 5280 §4.2.1.10).
+func dirNameConstraint(t testing.TB, org string) pkix.Extension {
+	name, err := asn1.Marshal(pkix.Name{Organization: []string{org}}.ToRDNSequence())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+					b.AddBytes(name)
+				})
+			})
+		})
+	})
+	return pkix.Extension{Id: oidExtNC, Critical: true, Value: b.BytesOrPanic()}
+}
+
+func TestValidatePathDepth(t *testing.T) {
+	root := mk(t, spec{cn: "Root", ca: true, maxPathLen: -1})
+	i1 := mk(t, spec{cn: "I1", issuer: root, ca: true, maxPathLen: -1})
+	i2 := mk(t, spec{cn: "I2", issuer: i1, ca: true, maxPathLen: -1})
+	leaf0 := mk(t, spec{cn: "l0", issuer: root, maxPathLen: -1})
+	leaf1 := mk(t, spec{cn: "l1", issuer: i1, maxPathLen: -1})
+	leaf2 := mk(t, spec{cn: "l2", issuer: i2, maxPathLen: -1})
+	// A self-issued intermediate (key rollover) does not count.
+	selfIss := mk(t, spec{cn: "I1", issuer: i1, ca: true, maxPathLen: -1})
+	leafS := mk(t, spec{cn: "ls", issuer: selfIss, maxPathLen: -1})
+	cases := []struct {
+		chain [][]byte
+		depth int
+		ok    bool
+	}{
+		{ders(leaf0), 0, true},
+		{ders(leaf1, i1), 0, false},
+		{ders(leaf1, i1), 1, true},
+		{ders(leaf2, i2, i1), 1, false},
+		{ders(leaf2, i2, i1), 2, true},
+		{ders(leaf2, i2, i1), -1, true},
+		{ders(leafS, selfIss, i1), 1, true},
+	}
+	for i, tc := range cases {
+		o := &PathOptions{Now: testNow, Depth: tc.depth, Roots: []*x509.Certificate{root.cert}}
+		_, err := ValidatePath(tc.chain, o)
+		if tc.ok && err != nil {
+			t.Errorf("case %d: %v", i, err)
+		}
+		if !tc.ok {
+			var bc *BadCertError
+			if !errors.As(err, &bc) || bc.Reason != MaxPathLengthReached {
+				t.Errorf("case %d: err = %v, want max_path_length_reached", i, err)
+			}
+		}
+	}
+}
+
+func TestValidatePathPartialChain(t *testing.T) {
+	h := newHierarchy(t)
+	called := 0
+	o := opts()
+	o.PartialChain = func(chain [][]byte) ([]byte, bool) {
+		called++
+		if len(chain) != 2 || string(chain[0]) != string(h.leaf.der) {
+			t.Errorf("partial_chain got %d certs", len(chain))
+		}
+		return h.int.der, true
+	}
+	vp, err := ValidatePath(ders(h.leaf, h.int), o)
+	wantOK(t, vp, err, "leaf", "Int")
+	if called != 1 {
+		t.Fatalf("partial_chain called %d times", called)
+	}
+	// Not consulted when a trusted root is found.
+	o2 := opts(h.root)
+	o2.PartialChain = func([][]byte) ([]byte, bool) { t.Error("called"); return nil, false }
+	_, err = ValidatePath(ders(h.leaf, h.int), o2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Naming a certificate that is not in the chain gives unknown_ca.
+	o.PartialChain = func([][]byte) ([]byte, bool) { return h.root.der, true }
+	_, err = ValidatePath(ders(h.leaf, h.int), o)
+	wantReason(t, err, UnknownCA)
+	// Declining gives unknown_ca.
+	o.PartialChain = func([][]byte) ([]byte, bool) { return nil, false }
+	_, err = ValidatePath(ders(h.leaf, h.int), o)
+	wantReason(t, err, UnknownCA)
+}
+
+func TestDefaultFuns(t *testing.T) {
+	h := newHierarchy(t)
+	expired := mk(t, spec{cn: "leaf", issuer: h.int, maxPathLen: -1, notAfter: testNow.Add(-time.Hour)})
+	for _, tc := range []struct {
+		chain [][]byte
+		roots []*node
+	}{
+		{ders(expired, h.int), []*node{h.root}},
+		{ders(h.leaf, h.int), nil},
+		{ders(h.root), nil},
+	} {
+		o := opts(tc.roots...)
+		o.Hostname = "wrong.example.net"
+		o.VerifyFun = DefaultVerifyNoneFun()
+		vp, err := ValidatePath(tc.chain, o)
+		if err != nil {
+			t.Fatalf("verify_none: %v", err)
+		}
+		if len(vp.Overridden) == 0 {
+			t.Fatal("verify_none: nothing overridden")
+		}
+		o.VerifyFun = DefaultVerifyPeerFun()
+		if _, err := ValidatePath(tc.chain, o); err == nil {
+			t.Fatal("verify_peer accepted a bad chain")
+		}
+		o.VerifyFun = nil // default is verify_peer
+		if _, err := ValidatePath(tc.chain, o); err == nil {
+			t.Fatal("nil verify_fun accepted a bad chain")
+		}
+	}
+}
+
+// recorder returns a verify_fun that logs "CN:event[:reason]" into its
+// []string state; bad_cert is accepted when accept is true; extensions are
+// known when knowExt is true.
+func recorder(accept, knowExt bool) VerifyFun {
+	return func(c *x509.Certificate, ev VerifyEvent, st any) (VerifyOutcome, any, BadCertReason) {
+		log := st.([]string)
+		s := c.Subject.CommonName + ":" + ev.Kind.String()
+		if ev.Kind == EventBadCert {
+			s += ":" + string(ev.Reason)
+		}
+		if ev.Kind == EventExtension {
+			s += ":" + ev.Extension.Id.String()
+		}
+		log = append(log, s)
+		switch ev.Kind {
+		case EventBadCert:
+			if accept {
+				return OutcomeValid, log, ""
+			}
+			return OutcomeFail, log, ev.Reason
+		case EventExtension:
+			if knowExt {
+				return OutcomeValid, log, ""
+			}
+			return OutcomeUnknown, log, ""
+		}
+		return OutcomeValid, log, ""
+	}
+}
+
+func TestVerifyFunEvents(t *testing.T) {
+	h := newHierarchy(t)
+	i2 := mk(t, spec{cn: "Int2", issuer: h.int, ca: true, maxPathLen: -1})
+	leaf2 := mk(t, spec{cn: "leaf2", issuer: i2, maxPathLen: -1, dns: []string{"www.example.com"}})
+	expired := mk(t, spec{cn: "old", issuer: h.int, maxPathLen: -1, dns: []string{"www.example.com"}, notAfter: testNow.Add(-time.Hour)})
+	crit := mk(t, spec{cn: "crit", issuer: h.int, maxPathLen: -1, dns: []string{"www.example.com"},
+		extra: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3}, Critical: true, Value: []byte{5, 0}}}})
+	cases := []struct {
+		name    string
+		chain   [][]byte
+		roots   []*node
+		host    string
+		accept  bool
+		knowExt bool
+		want    []string
+		reason  BadCertReason
+	}{
+		{"valid", ders(leaf2, i2, h.int), []*node{h.root}, "www.example.com", false, false,
+			[]string{"Int:valid", "Int2:valid", "leaf2:valid_peer"}, ""},
+		{"expired accepted", ders(expired, h.int), []*node{h.root}, "www.example.com", true, false,
+			[]string{"Int:valid", "old:bad_cert:cert_expired", "old:valid_peer"}, ""},
+		{"expired rejected", ders(expired, h.int), []*node{h.root}, "www.example.com", false, false,
+			[]string{"Int:valid", "old:bad_cert:cert_expired"}, CertExpired},
+		{"hostname replaces valid_peer", ders(h.leaf, h.int), []*node{h.root}, "x.example.org", true, false,
+			[]string{"Int:valid", "leaf:bad_cert:hostname_check_failed"}, ""},
+		{"unknown_ca accepted", ders(h.leaf, h.int), nil, "www.example.com", true, false,
+			[]string{"Int:bad_cert:unknown_ca", "leaf:valid_peer"}, ""},
+		{"critical ext unknown", ders(crit, h.int), []*node{h.root}, "", false, false,
+			[]string{"Int:valid", "crit:extension:1.2.3", "crit:bad_cert:unknown_critical_extension"}, UnknownCriticalExtension},
+		{"critical ext known", ders(crit, h.int), []*node{h.root}, "", false, true,
+			[]string{"Int:valid", "crit:extension:1.2.3", "crit:valid_peer"}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := opts(tc.roots...)
+			o.Hostname = tc.host
+			o.VerifyFun = recorder(tc.accept, tc.knowExt)
+			o.UserState = []string{}
+			vp, err := ValidatePath(tc.chain, o)
+			if tc.reason != "" {
+				wantReason(t, err, tc.reason)
+				return // state is not returned on failure; checked via Overridden below
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := vp.UserState.([]string); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("events = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// On failure the event sequence up to the stop is observable through a
+	// closure-held log.
+	var log []string
+	o := opts(h.root)
+	o.VerifyFun = func(c *x509.Certificate, ev VerifyEvent, st any) (VerifyOutcome, any, BadCertReason) {
+		out, st2, r := recorder(false, false)(c, ev, st)
+		log = st2.([]string)
+		return out, st2, r
+	}
+	o.UserState = []string{}
+	_, err := ValidatePath(ders(expired, h.int), o)
+	wantReason(t, err, CertExpired)
+	if want := []string{"Int:valid", "old:bad_cert:cert_expired"}; !reflect.DeepEqual(log, want) {
+		t.Fatalf("events = %q, want %q", log, want)
+	}
+}
+
+func TestVerifyFunCustomFailReason(t *testing.T) {
+	h := newHierarchy(t)
+	o := opts(h.root)
+	o.VerifyFun = func(c *x509.Certificate, ev VerifyEvent, st any) (VerifyOutcome, any, BadCertReason) {
+		if ev.Kind == EventValidPeer {
+			return OutcomeFail, st, "not_my_peer"
+		}
+		return OutcomeValid, st, ""
+	}
+	_, err := ValidatePath(ders(h.leaf, h.int), o)
+	wantReason(t, err, "not_my_peer")
+	if AlertFor("not_my_peer") != record.AlertHandshakeFailure {
+		t.Fatal("user reason should map to handshake_failure")
+	}
+}
+
+func TestValidatePathDecode(t *testing.T) {
+	_, err := ValidatePath(nil, &PathOptions{})
+	wantReason(t, err, NoPeerCertificate)
+	_, err = ValidatePath([][]byte{{0x30, 0x03, 1, 2, 3}}, &PathOptions{})
+	wantReason(t, err, DecodeFailed)
+	if !strings.Contains(err.Error(), "failed_to_decode_certificate") {
+		t.Fatalf("error text %q", err)
+	}
+}
+
+func TestAlertFor(t *testing.T) {
+	want := map[BadCertReason]record.AlertDescription{
+		UnknownCA:                record.AlertUnknownCA,
+		CertExpired:              record.AlertCertificateExpired,
+		HostnameCheckFailed:      record.AlertBadCertificate,
+		InvalidSignature:         record.AlertBadCertificate,
+		SelfSignedPeer:           record.AlertBadCertificate,
+		MaxPathLengthReached:     record.AlertBadCertificate,
+		UnknownCriticalExtension: record.AlertUnsupportedCertificate,
+		Revoked:                  record.AlertCertificateRevoked,
+		"revoked_key_compromise": record.AlertCertificateRevoked,
+	}
+	for r, d := range want {
+		if got := AlertFor(r); got != d {
+			t.Errorf("AlertFor(%s) = %v, want %v", r, got, d)
+		}
+	}
+	e := &BadCertError{Reason: CertExpired}
+	if ae := e.AlertError(); ae.Desc != record.AlertCertificateExpired || ae.Level != record.LevelFatal {
+		t.Fatalf("AlertError = %+v", ae)
+	}
+}
+
+func TestSystemRoots(t *testing.T) {
+	roots, err := SystemRoots()
+	if err != nil {
+		t.Skipf("no system roots here: %v", err)
+	}
+	if len(roots) == 0 {
+		t.Fatal("no roots and no error")
+	}
+	again, _ := SystemRoots()
+	if &again[0] != &roots[0] {
+		t.Fatal("not cached")
+	}
+}
+
+func TestNameEqualNormalised(t *testing.T) {
+	a, _ := asn1.Marshal(pkix.Name{CommonName: "Example  CA", Organization: []string{"ACME"}}.ToRDNSequence())
+	b, _ := asn1.Marshal(pkix.Name{CommonName: "example ca", Organization: []string{"acme"}}.ToRDNSequence())
+	c, _ := asn1.Marshal(pkix.Name{CommonName: "example cb", Organization: []string{"acme"}}.ToRDNSequence())
+	if !nameEqual(a, b) || nameEqual(a, c) {
+		t.Fatal("name normalisation")
+	}
+}
+
+// FuzzValidatePath feeds hostile chains: the input is split on 0xff 0x00
+// into DER blobs. It must never panic.
+func FuzzValidatePath(f *testing.F) {
+	h := newHierarchy(f)
+	sep := []byte{0xff, 0x00}
+	join := func(bs ...[]byte) []byte {
+		return []byte(strings.Join(func() []string {
+			s := make([]string, len(bs))
+			for i, b := range bs {
+				s[i] = string(b)
+			}
+			return s
+		}(), string(sep)))
+	}
+	f.Add(join(h.leaf.der, h.int.der))
+	f.Add(join(h.leaf.der, h.int.der, h.root.der))
+	f.Add(join(h.int.der, h.leaf.der))
+	f.Add(h.root.der)
+	f.Add([]byte{0x30, 0x80})
+	roots := []*x509.Certificate{h.root.cert}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parts := strings.Split(string(data), string(sep))
+		chain := make([][]byte, len(parts))
+		for i, p := range parts {
+			chain[i] = []byte(p)
+		}
+		for _, fun := range []VerifyFun{DefaultVerifyPeerFun(), DefaultVerifyNoneFun()} {
+			vp, err := ValidatePath(chain, &PathOptions{Now: testNow, Depth: 3, Roots: roots,
+				Hostname: "www.example.com", VerifyFun: fun,
+				PartialChain: func(c [][]byte) ([]byte, bool) { return c[len(c)-1], true }})
+			if (vp == nil) == (err == nil) {
+				t.Fatalf("vp=%v err=%v", vp, err)
+			}
+		}
+	})
+}

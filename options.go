@@ -1,0 +1,439 @@
+// Options: the manual's socket and ssl options as typed Go values, and
+// their validation into a connection.Config (before any I/O).
+package ssl
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	pa "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/erlang-ssl-go/ssl/connection"
+	"github.com/erlang-ssl-go/ssl/handshake"
+	"github.com/erlang-ssl-go/ssl/record"
+)
+
+// Version is a protocol() of the manual.
+type Version = record.Version
+
+// Protocol versions, with the manual's names in comments.
+const (
+	SSLv3   = record.VersionSSL30 // sslv3
+	TLSv1   = record.VersionTLS10 // tlsv1
+	TLSv1_1 = record.VersionTLS11 // 'tlsv1.1'
+	TLSv1_2 = record.VersionTLS12 // 'tlsv1.2'
+)
+
+// CipherSuite is a ciphersuite() of the manual; Suite.ErlangTuple gives
+// {key_exchange, cipher, hash, prf}.
+type CipherSuite = *handshake.Suite
+
+// ActiveMode is {active, true | false | once | N}; the zero value means
+// "not given" (then: true with an Owner, false without).
+type ActiveMode = connection.Active
+
+// Active modes.
+var (
+	ActiveTrue  = ActiveMode{Kind: connection.ActiveTrueKind}
+	ActiveFalse = ActiveMode{Kind: connection.ActiveFalseKind}
+	ActiveOnce  = ActiveMode{Kind: connection.ActiveOnceKind}
+)
+
+// ActiveN is {active, N}: deliver N messages, then send Passive.
+func ActiveN(n int) ActiveMode { return ActiveMode{Kind: connection.ActiveNKind, N: n} }
+
+// Mode is {mode, binary | list}.
+type Mode = connection.Mode
+
+// Modes.
+const (
+	Binary = connection.ModeBinary
+	List   = connection.ModeList
+)
+
+// Packet is {packet, raw | 0 | 1 | 2 | 4 | line}.
+type Packet = connection.Packet
+
+// Packet types.
+const (
+	PacketRaw  = connection.PacketRaw
+	Packet1    = connection.Packet1
+	Packet2    = connection.Packet2
+	Packet4    = connection.Packet4
+	PacketLine = connection.PacketLine
+)
+
+// Verify is verify_type().
+type Verify int
+
+// Verify modes. VerifyDefault picks verify_peer for clients (modern OTP's
+// default; the manual's is verify_none) and verify_none for servers.
+const (
+	VerifyDefault Verify = iota
+	VerifyNone
+	VerifyPeer
+)
+
+// VerifyFun is the manual's verify_fun.
+type VerifyFun = handshake.VerifyFun
+
+// Key is {key, {Type, DER}}: Type is RSAPrivateKey, ECPrivateKey,
+// DSAPrivateKey or PrivateKeyInfo.
+type Key struct {
+	Type string
+	DER  []byte
+}
+
+// Options are the manual's options for Connect, Listen and Handshake.
+// Field names trace to the manual's option names.
+type Options struct {
+	// Socket options.
+	Owner  *pa.PID    // the controlling process; nil: passive use only
+	Active ActiveMode // active
+	Mode   Mode       // mode (default binary in Go; list fills Data.Text)
+	Packet Packet     // packet
+	Header int        // header
+
+	// SSL options.
+	Verify           Verify    // verify
+	VerifyFun        VerifyFun // verify_fun (with VerifyFunState)
+	VerifyFunState   any
+	FailIfNoPeerCert bool     // fail_if_no_peer_cert (server)
+	Depth            *int     // depth; nil = 10
+	Cert             [][]byte // cert: DER, leaf first (overrides CertFile)
+	CertFile         string   // certfile (PEM; a chain may follow the leaf)
+	Key              *Key     // key (overrides KeyFile)
+	KeyFile          string   // keyfile (defaults to CertFile)
+	Password         string   // password
+	CACerts          [][]byte // cacerts (overrides CACertFile)
+	CACertFile       string   // cacertfile
+	// PartialChain is partial_chain: it may name one certificate of the
+	// peer's chain as the trust anchor.
+	PartialChain func(chain [][]byte) ([]byte, bool)
+
+	Ciphers          []CipherSuite // ciphers, as suites
+	CipherString     string        // ciphers, as an OpenSSL-style string
+	Versions         []Version     // versions, highest preferred
+	HonorCipherOrder bool          // honor_cipher_order (server)
+
+	ServerNameIndication string // server_name_indication (client)
+	DisableSNI           bool   // server_name_indication = disable
+
+	HibernateAfter time.Duration // hibernate_after; 0 = never
+}
+
+// Int returns a pointer to n, for Options.Depth.
+func Int(n int) *int { return &n }
+
+// OptionError is an invalid or conflicting option, reported before any I/O
+// (Erlang's {error, {options, {Name, Value}}}).
+type OptionError struct {
+	Option string
+	Reason string
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("invalid option %s: %s", e.Option, e.Reason)
+}
+
+func optErr(name, format string, args ...any) error {
+	return &OptionError{Option: name, Reason: fmt.Sprintf(format, args...)}
+}
+
+// DefaultDepth is the default of the depth option (modern OTP's; the
+// manual's old default was 1).
+const DefaultDepth = 10
+
+// resolve validates o for role and builds the connection's Config. host is
+// the name given to Connect (for SNI and the hostname check).
+func (o *Options) resolve(role connection.Role, host string) (*connection.Config, error) {
+	cfg := &connection.Config{
+		Role:             role,
+		Curves:           handshake.DefaultCurves,
+		Schemes:          handshake.DefaultSignatureSchemes,
+		HonorCipherOrder: o.HonorCipherOrder,
+		HibernateAfter:   o.HibernateAfter,
+		FailIfNoPeerCert: o.FailIfNoPeerCert,
+		PartialChain:     o.PartialChain,
+		VerifyFun:        o.VerifyFun,
+		VerifyState:      o.VerifyFunState,
+	}
+	if err := o.resolveSock(&cfg.Sock); err != nil {
+		return nil, err
+	}
+	// versions
+	if len(o.Versions) == 0 {
+		cfg.Versions = []Version{TLSv1_2}
+	} else {
+		seen := map[Version]bool{}
+		for _, v := range o.Versions {
+			switch v {
+			case TLSv1, TLSv1_1, TLSv1_2:
+			case SSLv3:
+				return nil, optErr("versions", "sslv3 is not supported")
+			default:
+				return nil, optErr("versions", "unknown version %s", v)
+			}
+			if seen[v] {
+				return nil, optErr("versions", "%s listed twice", v)
+			}
+			seen[v] = true
+		}
+		cfg.Versions = append([]Version(nil), o.Versions...)
+		sortVersions(cfg.Versions)
+	}
+	// ciphers
+	suites := o.Ciphers
+	if o.CipherString != "" {
+		if len(o.Ciphers) > 0 {
+			return nil, optErr("ciphers", "give the suites either as a list or as a string, not both")
+		}
+		s, err := handshake.ParseCipherString(o.CipherString)
+		if err != nil {
+			return nil, optErr("ciphers", "%v", err)
+		}
+		suites = s
+	}
+	if len(suites) == 0 {
+		suites = handshake.DefaultSuites(cfg.Versions[0])
+	}
+	for _, s := range suites {
+		if s == nil {
+			return nil, optErr("ciphers", "nil suite")
+		}
+		for _, v := range cfg.Versions {
+			if s.SupportsVersion(v) {
+				cfg.Suites = append(cfg.Suites, s)
+				break
+			}
+		}
+	}
+	if len(cfg.Suites) == 0 {
+		return nil, optErr("ciphers", "no cipher suite usable with versions %v", cfg.Versions)
+	}
+	// verify
+	switch o.Verify {
+	case VerifyDefault:
+		if role == connection.Client {
+			cfg.Verify = connection.VerifyPeer
+		}
+	case VerifyNone:
+	case VerifyPeer:
+		cfg.Verify = connection.VerifyPeer
+	default:
+		return nil, optErr("verify", "must be verify_none or verify_peer")
+	}
+	if o.FailIfNoPeerCert {
+		if role == connection.Client {
+			return nil, optErr("fail_if_no_peer_cert", "is a server option")
+		}
+		if cfg.Verify != connection.VerifyPeer {
+			return nil, optErr("fail_if_no_peer_cert", "needs verify_peer")
+		}
+	}
+	cfg.Depth = DefaultDepth
+	if o.Depth != nil {
+		if *o.Depth < 0 {
+			return nil, optErr("depth", "must be >= 0")
+		}
+		cfg.Depth = *o.Depth
+	}
+	// certificates
+	if err := o.loadCertKey(cfg); err != nil {
+		return nil, err
+	}
+	if role == connection.Server && cfg.Chain == nil {
+		return nil, optErr("certfile", "a server needs a certificate and key (cert/certfile and key/keyfile)")
+	}
+	if err := o.loadCAs(cfg); err != nil {
+		return nil, err
+	}
+	// SNI and hostname check
+	if o.ServerNameIndication != "" && o.DisableSNI {
+		return nil, optErr("server_name_indication", "a host name and disable are exclusive")
+	}
+	if role == connection.Client {
+		if !o.DisableSNI {
+			name := o.ServerNameIndication
+			if name == "" && net.ParseIP(host) == nil {
+				name = host
+			}
+			cfg.ServerName = strings.TrimSuffix(name, ".")
+			cfg.VerifyHostname = cfg.ServerName
+			if cfg.VerifyHostname == "" {
+				cfg.VerifyHostname = host
+			}
+		}
+	} else if o.ServerNameIndication != "" {
+		return nil, optErr("server_name_indication", "is a client option")
+	}
+	if o.HibernateAfter < 0 {
+		return nil, optErr("hibernate_after", "must be >= 0")
+	}
+	return cfg, nil
+}
+
+func (o *Options) resolveSock(s *connection.SockOpts) error {
+	s.Owner = o.Owner
+	s.Active = o.Active
+	switch s.Active.Kind {
+	case connection.ActiveUnset:
+		if o.Owner != nil {
+			s.Active = ActiveTrue
+		} else {
+			s.Active = ActiveFalse
+		}
+	case connection.ActiveNKind:
+		if s.Active.N <= 0 {
+			return optErr("active", "N must be > 0 at start (got %d)", s.Active.N)
+		}
+		fallthrough
+	case connection.ActiveTrueKind, connection.ActiveOnceKind:
+		if o.Owner == nil {
+			return optErr("active", "active mode needs an owner (set Owner, or use ActiveFalse)")
+		}
+	case connection.ActiveFalseKind:
+	default:
+		return optErr("active", "unknown value")
+	}
+	switch o.Mode {
+	case Binary, List:
+		s.Mode = o.Mode
+	default:
+		return optErr("mode", "must be binary or list")
+	}
+	switch o.Packet {
+	case PacketRaw, Packet1, Packet2, Packet4, PacketLine:
+		s.Packet = o.Packet
+	default:
+		return optErr("packet", "must be raw, 0, 1, 2, 4 or line")
+	}
+	if o.Header < 0 {
+		return optErr("header", "must be >= 0")
+	}
+	s.Header = o.Header
+	return nil
+}
+
+func sortVersions(vs []Version) {
+	for i := 1; i < len(vs); i++ {
+		for j := i; j > 0 && vs[j] > vs[j-1]; j-- {
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
+}
+
+func (o *Options) loadCertKey(cfg *connection.Config) error {
+	var certs [][]byte
+	switch {
+	case len(o.Cert) > 0:
+		for _, der := range o.Cert {
+			if _, err := x509.ParseCertificate(der); err != nil {
+				return optErr("cert", "not a DER certificate: %v", err)
+			}
+		}
+		certs = o.Cert
+	case o.CertFile != "":
+		b, err := os.ReadFile(o.CertFile)
+		if err != nil {
+			return optErr("certfile", "%v", err)
+		}
+		certs, err = handshake.LoadPEMChain(b)
+		if err != nil || len(certs) == 0 {
+			return optErr("certfile", "no certificate in %s", o.CertFile)
+		}
+	}
+	var keyAny crypto.Signer
+	switch {
+	case o.Key != nil:
+		k, err := handshake.ParsePrivateKeyDER(o.Key.Type, o.Key.DER)
+		if err != nil {
+			return optErr("key", "%v", err)
+		}
+		keyAny = k
+	case o.KeyFile != "" || o.CertFile != "":
+		name, path := "keyfile", o.KeyFile
+		if path == "" {
+			path = o.CertFile
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return optErr(name, "%v", err)
+		}
+		k, err := handshake.ParsePrivateKeyPEM(b, []byte(o.Password))
+		if err != nil {
+			if errors.Is(err, handshake.ErrKeyPasswordProtected) {
+				return optErr("password", "%v", err)
+			}
+			return optErr(name, "%v", err)
+		}
+		keyAny = k
+	}
+	if certs == nil && keyAny == nil {
+		return nil
+	}
+	if certs == nil {
+		return optErr("certfile", "a key was given without a certificate")
+	}
+	if keyAny == nil {
+		return optErr("keyfile", "a certificate was given without a key")
+	}
+	chain, err := handshake.NewCertChain(certs, keyAny)
+	if err != nil {
+		return optErr("keyfile", "%v", err)
+	}
+	cfg.Chain = chain
+	return nil
+}
+
+func (o *Options) loadCAs(cfg *connection.Config) error {
+	var ders [][]byte
+	switch {
+	case len(o.CACerts) > 0:
+		ders = o.CACerts
+	case o.CACertFile != "":
+		b, err := os.ReadFile(o.CACertFile)
+		if err != nil {
+			return optErr("cacertfile", "%v", err)
+		}
+		for {
+			var blk *pem.Block
+			blk, b = pem.Decode(b)
+			if blk == nil {
+				break
+			}
+			if blk.Type == "CERTIFICATE" {
+				ders = append(ders, blk.Bytes)
+			}
+		}
+		if len(ders) == 0 {
+			return optErr("cacertfile", "no certificate in %s", o.CACertFile)
+		}
+	}
+	for _, der := range ders {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return optErr("cacerts", "not a DER certificate: %v", err)
+		}
+		cfg.Roots = append(cfg.Roots, c)
+		cfg.CANames = append(cfg.CANames, c.RawSubject)
+	}
+	if cfg.Verify == connection.VerifyPeer && cfg.Roots == nil {
+		if cfg.Role == connection.Server {
+			return optErr("cacertfile", "verify_peer on a server needs cacerts or cacertfile")
+		}
+		roots, err := handshake.SystemRoots()
+		if err != nil || len(roots) == 0 {
+			return optErr("cacertfile", "verify_peer needs trusted CAs and no system trust store was found")
+		}
+		cfg.Roots = roots
+	}
+	return nil
+}

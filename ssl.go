@@ -1,0 +1,390 @@
+// Package ssl is Erlang/OTP's ssl application in Go: TLS connections as
+// supervised actor state machines that deliver {ssl, Socket, Data},
+// {ssl_closed, Socket} and {ssl_error, Socket, Reason} to an owner actor.
+//
+// Start the application with Start (or StartOn inside an existing actor
+// system), then Connect, or Listen + TransportAccept + Handshake.
+package ssl
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	pa "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/erlang-ssl-go/ssl/actor"
+	"github.com/erlang-ssl-go/ssl/connection"
+	"github.com/erlang-ssl-go/ssl/handshake"
+	"github.com/erlang-ssl-go/ssl/record"
+)
+
+// AppVersion is the application version reported by Versions.
+const AppVersion = "0.1.0"
+
+// Socket is sslsocket(): see connection.Socket for its methods (Send,
+// Recv, Close, Shutdown, Setopts, Getopts, ControllingProcess, Peername,
+// Sockname, Peercert, ConnectionInformation).
+type Socket = connection.Socket
+
+// Owner messages.
+type (
+	// Data is {ssl, Socket, Data}.
+	Data = connection.Data
+	// Closed is {ssl_closed, Socket}.
+	Closed = connection.Closed
+	// Error is {ssl_error, Socket, Reason}.
+	Error = connection.Error
+	// Passive is {ssl_passive, Socket}.
+	Passive = connection.Passive
+)
+
+// ConnectionInfo is connection_information/1's answer.
+type ConnectionInfo = connection.Info
+
+// SockOption is one option for Socket.Setopts.
+type SockOption = connection.SockOption
+
+// ShutdownHow is read | write | read_write.
+type ShutdownHow = connection.ShutdownHow
+
+// Shutdown directions.
+const (
+	ShutdownRead      = connection.ShutdownRead
+	ShutdownWrite     = connection.ShutdownWrite
+	ShutdownReadWrite = connection.ShutdownReadWrite
+)
+
+// Errors callers branch on.
+var (
+	ErrClosed   = connection.ErrClosed
+	ErrTimeout  = connection.ErrTimeout
+	ErrNotOwner = connection.ErrNotOwner
+)
+
+// AlertError is a TLS alert that ended a connection ({tls_alert, ...}).
+type AlertError = record.AlertError
+
+// BadCertError is a path-validation failure ({bad_cert, Reason}).
+type BadCertError = handshake.BadCertError
+
+// Setopts option constructors.
+
+// Active sets {active, ...}.
+func Active(a ActiveMode) SockOption {
+	return SockOption{Name: "active", Apply: func(s *connection.SockOpts) error {
+		if a.Kind == connection.ActiveUnset {
+			return optErr("active", "unset")
+		}
+		s.Active = a
+		return nil
+	}}
+}
+
+// SetMode sets {mode, ...}.
+func SetMode(m Mode) SockOption {
+	return SockOption{Name: "mode", Apply: func(s *connection.SockOpts) error {
+		if m != Binary && m != List {
+			return optErr("mode", "must be binary or list")
+		}
+		s.Mode = m
+		return nil
+	}}
+}
+
+// SetPacket sets {packet, ...}.
+func SetPacket(p Packet) SockOption {
+	return SockOption{Name: "packet", Apply: func(s *connection.SockOpts) error {
+		switch p {
+		case PacketRaw, Packet1, Packet2, Packet4, PacketLine:
+			s.Packet = p
+			return nil
+		}
+		return optErr("packet", "must be raw, 0, 1, 2, 4 or line")
+	}}
+}
+
+// SetHeader sets {header, N}.
+func SetHeader(n int) SockOption {
+	return SockOption{Name: "header", Apply: func(s *connection.SockOpts) error {
+		if n < 0 {
+			return optErr("header", "must be >= 0")
+		}
+		s.Header = n
+		return nil
+	}}
+}
+
+// App is a started ssl application: its supervision tree and the
+// connections under it.
+type App struct {
+	sys *actor.System
+}
+
+// Start starts the ssl application in a new actor system. protoactor's own
+// logging is silenced unless logger is given.
+func Start(logger ...*slog.Logger) (*App, error) {
+	var l *slog.Logger
+	if len(logger) > 0 {
+		l = logger[0]
+	}
+	sys, err := actor.Start(actor.Options{Logger: l})
+	if err != nil {
+		return nil, err
+	}
+	return &App{sys: sys}, nil
+}
+
+// StartOn starts the ssl application inside an existing actor system.
+func StartOn(as *pa.ActorSystem) (*App, error) {
+	sys, err := actor.StartOn(as)
+	if err != nil {
+		return nil, err
+	}
+	return &App{sys: sys}, nil
+}
+
+// Stop stops the application: every connection is closed.
+func (a *App) Stop() { a.sys.Stop() }
+
+// System returns the actor system the application runs in.
+func (a *App) System() *pa.ActorSystem { return a.sys.ActorSystem() }
+
+// Root returns the actor system's root context (to spawn owners).
+func (a *App) Root() *pa.RootContext { return a.sys.Root() }
+
+// Live is the number of live connection actors (for leak checks).
+func (a *App) Live() int { return a.sys.Live() }
+
+// NewChannelOwner returns an owner PID that forwards every message it gets
+// to a channel, for callers outside any actor; stop it when done.
+func (a *App) NewChannelOwner(buffer int) (*pa.PID, <-chan any, func()) {
+	return actor.NewChannelOwner(a.sys, buffer)
+}
+
+// Connect opens a TLS connection to host:port (ssl:connect/4). Timeout 0
+// means infinity; it covers the TCP connect and the handshake.
+func (a *App) Connect(host string, port int, opts Options, timeout time.Duration) (*Socket, error) {
+	cfg, err := opts.resolve(connection.Client, host)
+	if err != nil {
+		return nil, err
+	}
+	d := net.Dialer{Timeout: timeout}
+	start := time.Now()
+	raw, err := d.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return nil, err
+	}
+	if timeout > 0 {
+		timeout -= time.Since(start)
+		if timeout <= 0 {
+			raw.Close()
+			return nil, ErrTimeout
+		}
+	}
+	return connection.Start(a.sys, raw, cfg, timeout)
+}
+
+// ConnectConn upgrades a connected transport to TLS as the client
+// (ssl:connect/3 on a gen_tcp socket). Without ServerNameIndication no SNI
+// is sent and no host name is checked.
+func (a *App) ConnectConn(raw net.Conn, opts Options, timeout time.Duration) (*Socket, error) {
+	cfg, err := opts.resolve(connection.Client, "")
+	if err != nil {
+		return nil, err
+	}
+	return connection.Start(a.sys, raw, cfg, timeout)
+}
+
+// ListenSocket is a listening TLS socket (ssl:listen/2).
+type ListenSocket struct {
+	app  *App
+	ln   net.Listener
+	opts Options
+}
+
+// Listen opens a TCP listener on addr ("host:port"; port 0 picks one) whose
+// accepted sockets inherit opts (ssl:listen/2). Options are checked now.
+func (a *App) Listen(addr string, opts Options) (*ListenSocket, error) {
+	if _, err := opts.resolve(connection.Server, ""); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &ListenSocket{app: a, ln: ln, opts: opts}, nil
+}
+
+// Addr is the listener's address.
+func (l *ListenSocket) Addr() net.Addr { return l.ln.Addr() }
+
+// Close stops listening.
+func (l *ListenSocket) Close() error { return l.ln.Close() }
+
+// PendingSocket is an accepted transport awaiting Handshake: no traffic can
+// be sent or received on it before that (ssl:transport_accept/2).
+type PendingSocket struct {
+	ls  *ListenSocket
+	raw net.Conn
+}
+
+// TransportAccept accepts one TCP connection (ssl:transport_accept/2).
+// Timeout 0 means infinity.
+func (l *ListenSocket) TransportAccept(timeout time.Duration) (*PendingSocket, error) {
+	type deadliner interface{ SetDeadline(time.Time) error }
+	if d, ok := l.ln.(deadliner); ok {
+		var t time.Time
+		if timeout > 0 {
+			t = time.Now().Add(timeout)
+		}
+		_ = d.SetDeadline(t)
+	}
+	raw, err := l.ln.Accept()
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, ErrTimeout
+		}
+		return nil, err
+	}
+	return &PendingSocket{ls: l, raw: raw}, nil
+}
+
+// Close drops an accepted transport without a handshake.
+func (p *PendingSocket) Close() error { return p.raw.Close() }
+
+// Handshake runs the server handshake on an accepted socket (the manual's
+// ssl_accept/3, ssl:handshake in modern OTP). extra, when given, replaces
+// the listen options wholesale for this connection.
+func (a *App) Handshake(p *PendingSocket, extra *Options, timeout time.Duration) (*Socket, error) {
+	opts := p.ls.opts
+	if extra != nil {
+		opts = *extra
+	}
+	cfg, err := opts.resolve(connection.Server, "")
+	if err != nil {
+		p.raw.Close()
+		return nil, err
+	}
+	return connection.Start(a.sys, p.raw, cfg, timeout)
+}
+
+// HandshakeConn upgrades a connected transport to TLS as the server.
+func (a *App) HandshakeConn(raw net.Conn, opts Options, timeout time.Duration) (*Socket, error) {
+	cfg, err := opts.resolve(connection.Server, "")
+	if err != nil {
+		return nil, err
+	}
+	return connection.Start(a.sys, raw, cfg, timeout)
+}
+
+// CipherSuites returns the suites (ssl:cipher_suites/1): "erlang" (the
+// default), "openssl" (their OpenSSL names) or "all".
+func CipherSuites(kind ...string) ([]string, error) {
+	k := "erlang"
+	if len(kind) > 0 {
+		k = kind[0]
+	}
+	var out []string
+	switch k {
+	case "erlang":
+		for _, s := range handshake.DefaultSuites(TLSv1_2) {
+			out = append(out, erlangSuite(s))
+		}
+	case "openssl":
+		for _, s := range handshake.DefaultSuites(TLSv1_2) {
+			out = append(out, s.OpenSSLName)
+		}
+	case "all":
+		for _, s := range handshake.AllSuites() {
+			out = append(out, erlangSuite(s))
+		}
+	default:
+		return nil, fmt.Errorf("cipher_suites: unknown type %q (erlang | openssl | all)", k)
+	}
+	return out, nil
+}
+
+func erlangSuite(s *handshake.Suite) string {
+	kex, c, mac, prf := s.ErlangTuple()
+	return fmt.Sprintf("{%s,%s,%s,%s}", kex, c, mac, prf)
+}
+
+// VersionsInfo is versions/0's answer.
+type VersionsInfo struct {
+	AppVsn    string
+	Supported []Version // enabled by default
+	Available []Version // all the application can do
+}
+
+// Versions returns version information (ssl:versions/0).
+func Versions() VersionsInfo {
+	return VersionsInfo{
+		AppVsn:    AppVersion,
+		Supported: []Version{TLSv1_2},
+		Available: []Version{TLSv1_2, TLSv1_1, TLSv1},
+	}
+}
+
+// FormatError presents an error returned by this package as text
+// (ssl:format_error/1).
+func FormatError(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	var ae *record.AlertError
+	if errors.As(err, &ae) {
+		level := "Fatal"
+		if ae.Level == record.LevelWarning {
+			level = "Warning"
+		}
+		who := "generated"
+		if ae.Remote {
+			who = "received"
+		}
+		s := fmt.Sprintf("TLS %s alert: %s - %s", who, level, alertTitle(ae.Desc))
+		if ae.Reason != "" {
+			s += " (" + ae.Reason + ")"
+		}
+		return s
+	}
+	var bc *handshake.BadCertError
+	if errors.As(err, &bc) {
+		return "bad certificate: " + string(bc.Reason)
+	}
+	var oe *OptionError
+	if errors.As(err, &oe) {
+		return oe.Error()
+	}
+	switch {
+	case errors.Is(err, ErrClosed):
+		return "TLS connection is closed"
+	case errors.Is(err, ErrTimeout), errors.Is(err, connection.ErrHandshakeTimeout):
+		return "Timeout"
+	case errors.Is(err, ErrNotOwner):
+		return "Only the controlling process may do this"
+	}
+	return "Unexpected error: " + err.Error()
+}
+
+// alertTitle spells an alert as OTP's format_error does ("Handshake Failure").
+func alertTitle(d record.AlertDescription) string {
+	words := []byte(d.String())
+	up := true
+	for i, b := range words {
+		if b == '_' {
+			words[i] = ' '
+			up = true
+			continue
+		}
+		if up && b >= 'a' && b <= 'z' {
+			words[i] = b - 32
+		}
+		up = false
+	}
+	return string(words)
+}
