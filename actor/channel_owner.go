@@ -37,6 +37,7 @@ func NewChannelOwner(s *System, buffer int) (pid *pa.PID, ch <-chan any, stop fu
 			select {
 			case out <- m:
 			case <-quit:
+			case <-s.stopCh: // nobody may be reading: never hold up System.Stop
 			}
 		}
 	}, pa.WithSupervisor(stopOnlyStrategy))

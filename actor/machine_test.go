@@ -518,3 +518,21 @@ func BenchmarkPost(b *testing.B) {
 }
 
 func discardLogger(*pa.ActorSystem) *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func TestStopWithUnreadChannelOwner(t *testing.T) {
+	s, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, ch, _ := NewChannelOwner(s, 0)
+	s.Root().Send(pid, "nobody reads this")
+	s.Root().Send(pid, "nor this")
+	time.Sleep(10 * time.Millisecond)
+	start := time.Now()
+	s.Stop()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Stop took %v with a blocked channel owner", d)
+	}
+	for range ch { // drains to closed
+	}
+}

@@ -53,6 +53,7 @@ type System struct {
 
 	live     atomic.Int64
 	stopping atomic.Bool
+	stopCh   chan struct{} // closed when Stop begins
 	stopOnce sync.Once
 }
 
@@ -89,7 +90,7 @@ type treeReady struct {
 }
 
 func startOn(as *pa.ActorSystem, owned bool) (*System, error) {
-	s := &System{as: as, owned: owned, topDone: make(chan struct{})}
+	s := &System{as: as, owned: owned, topDone: make(chan struct{}), stopCh: make(chan struct{})}
 	ready := make(chan treeReady, 1)
 	top := &supervisor{done: s.topDone, onStarted: func(ctx pa.Context) {
 		var r treeReady
@@ -145,6 +146,7 @@ func (s *System) Live() int { return int(s.live.Load()) }
 func (s *System) Stop() {
 	s.stopOnce.Do(func() {
 		s.stopping.Store(true)
+		close(s.stopCh)
 		s.as.Root.Send(s.conn, &poisonAll{})
 		deadline := time.Now().Add(poisonGrace)
 		for s.live.Load() > 0 && time.Now().Before(deadline) {

@@ -94,7 +94,15 @@ func ParseMessage(raw []byte, v Version) (Message, *record.AlertError) {
 	}
 	own := make([]byte, len(raw))
 	copy(own, raw)
-	body := cryptobyte.String(own[msgHeaderLen:])
+	m, err := parseBody(typ, own, cryptobyte.String(own[msgHeaderLen:]), v)
+	if err != nil {
+		// Never a typed nil pointer inside a non-nil Message.
+		return nil, err
+	}
+	return m, nil
+}
+
+func parseBody(typ MsgType, own []byte, body cryptobyte.String, v Version) (Message, *record.AlertError) {
 	switch typ {
 	case TypeHelloRequest:
 		if !body.Empty() {

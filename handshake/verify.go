@@ -241,6 +241,7 @@ const (
 	maxSignatureChecks = 100
 	maxCandidatePaths  = 32
 	maxSearchSteps     = 2000
+	maxPeerCerts       = 64 // candidates read from the peer's chain; paths stay within MaxCertChainLen
 )
 
 // ValidatePath validates the peer's chain (DER, peer certificate first; the
@@ -258,10 +259,10 @@ func ValidatePath(peerChain [][]byte, opts *PathOptions) (*ValidatedPath, error)
 		return nil, &BadCertError{Reason: DecodeFailed}
 	}
 	// The rest are only path-building candidates: skip what does not parse
-	// and duplicates, and look at no more than MaxCertChainLen of them.
+	// and duplicates, and look at no more than maxPeerCerts of them.
 	pool := []*x509.Certificate{}
 	for i, der := range peerChain[1:] {
-		if i >= MaxCertChainLen {
+		if i >= maxPeerCerts {
 			break
 		}
 		c, err := x509.ParseCertificate(der)
@@ -655,6 +656,13 @@ func (v *validator) walk(path []*x509.Certificate, anchorIsPeer bool) bool {
 			ncs = append(ncs, nc)
 		}
 	}
+	if !anchorIsPeer && (v.now.Before(anchor.NotBefore) || v.now.After(anchor.NotAfter)) {
+		// RFC 5280 leaves anchor validity to the relying party; we refuse an
+		// expired anchor, as most validators do.
+		if !v.bad(anchor, CertExpired) {
+			return false
+		}
+	}
 	issuer := anchor
 	start := n - 2
 	if anchorIsPeer {
@@ -740,6 +748,13 @@ func (v *validator) checkExtensions(c *x509.Certificate, last bool) (*nameConstr
 			if !v.bad(c, InvalidKeyUsage) {
 				return nil, true
 			}
+		}
+	}
+	// RFC 5280 §4.2.1.3: keyCertSign needs cA; a non-CA peer asserting it
+	// is malformed.
+	if last && c.KeyUsage&x509.KeyUsageCertSign != 0 && !(c.BasicConstraintsValid && c.IsCA) {
+		if !v.bad(c, InvalidKeyUsage) {
+			return nil, true
 		}
 	}
 	if !ekuAllows(c, v.opts.Role) && !v.bad(c, InvalidExtKeyUsage) {
