@@ -43,8 +43,9 @@ func (*recordIn) IgnoreDeadLetterLogging()    {}
 func (*readFailed) IgnoreDeadLetterLogging()  {}
 func (*writeFailed) IgnoreDeadLetterLogging() {}
 
-// ErrHandshakeTimeout is returned when the handshake does not finish in time.
-var ErrHandshakeTimeout = errors.New("timeout")
+// ErrHandshakeTimeout is returned when the handshake does not finish in
+// time; it is ErrTimeout, as Erlang's {error, timeout}.
+var ErrHandshakeTimeout = ErrTimeout
 
 // closeGrace bounds how long a closing connection may spend flushing.
 const closeGrace = 5 * time.Second
@@ -157,11 +158,15 @@ func Start(sys *actor.System, raw net.Conn, cfg *Config, timeout time.Duration) 
 			return nil, ErrHandshakeTimeout
 		}
 	case <-ref.Done():
+		// Both may be ready (the peer closed right after the handshake):
+		// a completed handshake still succeeds, as in Erlang, and the
+		// socket's calls then report the close.
 		select {
 		case err := <-c.hsDone:
 			if err != nil {
 				return nil, err
 			}
+			return c.sock, nil
 		default:
 		}
 		return nil, ErrClosed
@@ -464,12 +469,11 @@ func (c *conn) Crashed(v any) {
 // Terminate runs exactly once: it reports how the connection ended and
 // releases the transport.
 func (c *conn) Terminate(reason error, state statem.State) {
-	if reason == nil || errors.Is(reason, statem.ErrKilled) {
-		if c.endErr != nil {
-			reason = c.endErr
-		} else if reason == nil {
-			reason = errNormal
-		}
+	if c.endErr != nil && (reason == nil || errors.Is(reason, statem.ErrKilled) || errors.Is(reason, actor.ErrCrashed)) {
+		reason = c.endErr
+	}
+	if reason == nil {
+		reason = errNormal
 	}
 	if c.reader != nil {
 		c.reader.Stop()

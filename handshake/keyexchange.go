@@ -126,9 +126,8 @@ func RSAEncryptPremaster(pub *rsa.PublicKey, clientVersion Version, rand io.Read
 // clientHelloVersion is the client_version of the ClientHello.
 func RSADecryptPremaster(priv *rsa.PrivateKey, enc []byte, clientHelloVersion Version, rand io.Reader) []byte {
 	pre := make([]byte, PreMasterLen)
-	// A failing rand leaves zeros: still unknown to an attacker who sent a
-	// bad ciphertext only if rand works, but nothing better can be done here
-	// and the Finished check still fails for a mismatch.
+	// Should rand fail, the fallback is zeros; a bad ciphertext still ends
+	// in a Finished mismatch, which is all the countermeasure needs.
 	_, _ = io.ReadFull(rand, pre)
 	fallback := make([]byte, PreMasterLen)
 	copy(fallback, pre)

@@ -49,6 +49,9 @@ func pemDERs(s string) [][]byte {
 }
 
 func TestLimbo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measure only")
+	}
 	var data []byte
 	var err error
 	for _, p := range []string{"../../shared/testdata/x509/limbo-core.json", "/work/shared/testdata/x509/limbo-core.json"} {

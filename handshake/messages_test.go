@@ -244,7 +244,10 @@ func TestTruncations(t *testing.T) {
 			body := len(raw) - 4
 			for i := 0; i < body; i++ {
 				cut := fixLen(slices.Clone(raw[:4+i]))
-				_, err := ParseMessage(cut, v)
+				m, err := ParseMessage(cut, v)
+				if err != nil && m != nil {
+					t.Fatalf("%s/%s: cut at %d returned a message with the error", v, s.name, i)
+				}
 				switch {
 				case s.framed && err == nil:
 					t.Fatalf("%s/%s: body cut at %d accepted", v, s.name, i)

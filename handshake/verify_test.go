@@ -25,17 +25,17 @@ import (
 // testNow is the validation time of every test.
 var testNow = time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
 
-// node is one issued test certificate and its key.
-type node struct {
+// pkiNode is one issued test certificate and its key.
+type pkiNode struct {
 	cert *x509.Certificate
 	der  []byte
 	key  *ecdsa.PrivateKey
 }
 
-// spec describes a test certificate; zero values give a sane default.
-type spec struct {
+// certSpec describes a test certificate; zero values give a sane default.
+type certSpec struct {
 	cn                  string
-	issuer              *node // nil: self-signed
+	issuer              *pkiNode // nil: self-signed
 	key                 *ecdsa.PrivateKey
 	ca                  bool
 	noBC                bool
@@ -53,10 +53,10 @@ type spec struct {
 	issuerSubject       *pkix.Name // sign as an issuer with this (wrong) name
 }
 
-var serial int64
+var testSerial int64
 
-// mk issues a certificate.
-func mk(t testing.TB, s spec) *node {
+// mkCert issues a certificate.
+func mkCert(t testing.TB, s certSpec) *pkiNode {
 	t.Helper()
 	key := s.key
 	if key == nil {
@@ -65,9 +65,9 @@ func mk(t testing.TB, s spec) *node {
 			t.Fatal(err)
 		}
 	}
-	serial++
+	testSerial++
 	tmpl := &x509.Certificate{
-		SerialNumber:            big.NewInt(serial),
+		SerialNumber:            big.NewInt(testSerial),
 		Subject:                 pkix.Name{CommonName: s.cn, Organization: []string{"Test"}},
 		NotBefore:               testNow.Add(-24 * time.Hour),
 		NotAfter:                testNow.Add(24 * time.Hour),
@@ -96,7 +96,7 @@ func mk(t testing.TB, s spec) *node {
 		tmpl.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 	}
 	if s.ca {
-		tmpl.SubjectKeyId = []byte(fmt.Sprintf("ski-%d", serial))
+		tmpl.SubjectKeyId = []byte(fmt.Sprintf("ski-%d", testSerial))
 	}
 	parent, signer := tmpl, key
 	if s.issuer != nil {
@@ -116,21 +116,21 @@ func mk(t testing.TB, s spec) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &node{cert: c, der: der, key: key}
+	return &pkiNode{cert: c, der: der, key: key}
 }
 
 // hierarchy is root -> int -> leaf, the common case.
-type hierarchy struct{ root, int, leaf *node }
+type hierarchy struct{ root, int, leaf *pkiNode }
 
 func newHierarchy(t testing.TB) hierarchy {
-	root := mk(t, spec{cn: "Root", ca: true, maxPathLen: -1})
-	in := mk(t, spec{cn: "Int", issuer: root, ca: true, maxPathLen: -1})
-	leaf := mk(t, spec{cn: "leaf", issuer: in, maxPathLen: -1, dns: []string{"www.example.com"},
+	root := mkCert(t, certSpec{cn: "Root", ca: true, maxPathLen: -1})
+	in := mkCert(t, certSpec{cn: "Int", issuer: root, ca: true, maxPathLen: -1})
+	leaf := mkCert(t, certSpec{cn: "leaf", issuer: in, maxPathLen: -1, dns: []string{"www.example.com"},
 		eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, ku: x509.KeyUsageDigitalSignature})
 	return hierarchy{root, in, leaf}
 }
 
-func ders(ns ...*node) [][]byte {
+func derList(ns ...*pkiNode) [][]byte {
 	out := make([][]byte, len(ns))
 	for i, n := range ns {
 		out[i] = n.der
@@ -138,7 +138,7 @@ func ders(ns ...*node) [][]byte {
 	return out
 }
 
-func opts(roots ...*node) *PathOptions {
+func pathOpts(roots ...*pkiNode) *PathOptions {
 	o := &PathOptions{Now: testNow, Depth: 5, Hostname: "www.example.com"}
 	for _, r := range roots {
 		o.Roots = append(o.Roots, r.cert)
@@ -174,10 +174,10 @@ func wantOK(t *testing.T, vp *ValidatedPath, err error, chainCNs ...string) {
 
 func TestValidatePathGood(t *testing.T) {
 	h := newHierarchy(t)
-	vp, err := ValidatePath(ders(h.leaf, h.int), opts(h.root))
+	vp, err := ValidatePath(derList(h.leaf, h.int), pathOpts(h.root))
 	wantOK(t, vp, err, "leaf", "Int", "Root")
 	// The root sent along, and IP/role variations.
-	vp, err = ValidatePath(ders(h.leaf, h.int, h.root), opts(h.root))
+	vp, err = ValidatePath(derList(h.leaf, h.int, h.root), pathOpts(h.root))
 	wantOK(t, vp, err, "leaf", "Int", "Root")
 	if vp.Chain[2] != h.root.cert {
 		t.Fatal("anchor should be the trusted copy")
@@ -187,16 +187,16 @@ func TestValidatePathGood(t *testing.T) {
 func TestValidatePathOrderAndJunk(t *testing.T) {
 	h := newHierarchy(t)
 	other := newHierarchy(t)
-	i2 := mk(t, spec{cn: "Int2", issuer: h.int, ca: true, maxPathLen: -1})
-	leaf := mk(t, spec{cn: "leaf2", issuer: i2, maxPathLen: -1, dns: []string{"www.example.com"}})
+	i2 := mkCert(t, certSpec{cn: "Int2", issuer: h.int, ca: true, maxPathLen: -1})
+	leaf := mkCert(t, certSpec{cn: "leaf2", issuer: i2, maxPathLen: -1, dns: []string{"www.example.com"}})
 	chains := [][][]byte{
-		ders(leaf, h.int, i2),
-		ders(leaf, h.root, other.int, h.int, other.leaf, i2),
-		append(ders(leaf, i2), []byte("garbage"), h.int.der),
-		ders(leaf, i2, i2, h.int, h.int),
+		derList(leaf, h.int, i2),
+		derList(leaf, h.root, other.int, h.int, other.leaf, i2),
+		append(derList(leaf, i2), []byte("garbage"), h.int.der),
+		derList(leaf, i2, i2, h.int, h.int),
 	}
 	for i, ch := range chains {
-		vp, err := ValidatePath(ch, opts(h.root))
+		vp, err := ValidatePath(ch, pathOpts(h.root))
 		if err != nil {
 			t.Fatalf("chain %d: %v", i, err)
 		}
@@ -205,59 +205,59 @@ func TestValidatePathOrderAndJunk(t *testing.T) {
 }
 
 func TestValidatePathCrossSigned(t *testing.T) {
-	rootA := mk(t, spec{cn: "RootA", ca: true, maxPathLen: -1})
-	rootB := mk(t, spec{cn: "RootB", ca: true, maxPathLen: -1})
+	rootA := mkCert(t, certSpec{cn: "RootA", ca: true, maxPathLen: -1})
+	rootB := mkCert(t, certSpec{cn: "RootB", ca: true, maxPathLen: -1})
 	ikey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	// The same intermediate (name and key) signed by both roots; the copy
 	// under A is expired.
-	intA := mk(t, spec{cn: "Int", issuer: rootA, key: ikey, ca: true, maxPathLen: -1, notAfter: testNow.Add(-time.Hour)})
-	intB := mk(t, spec{cn: "Int", issuer: rootB, key: ikey, ca: true, maxPathLen: -1})
-	leaf := mk(t, spec{cn: "leaf", issuer: intA, maxPathLen: -1, dns: []string{"www.example.com"}})
+	intA := mkCert(t, certSpec{cn: "Int", issuer: rootA, key: ikey, ca: true, maxPathLen: -1, notAfter: testNow.Add(-time.Hour)})
+	intB := mkCert(t, certSpec{cn: "Int", issuer: rootB, key: ikey, ca: true, maxPathLen: -1})
+	leaf := mkCert(t, certSpec{cn: "leaf", issuer: intA, maxPathLen: -1, dns: []string{"www.example.com"}})
 
-	vp, err := ValidatePath(ders(leaf, intA, intB), opts(rootB))
+	vp, err := ValidatePath(derList(leaf, intA, intB), pathOpts(rootB))
 	wantOK(t, vp, err, "leaf", "Int", "RootB")
-	vp, err = ValidatePath(ders(leaf, intA, intB), opts(rootA, rootB))
+	vp, err = ValidatePath(derList(leaf, intA, intB), pathOpts(rootA, rootB))
 	wantOK(t, vp, err, "leaf", "Int", "RootB")
 	if vp.Chain[1] != intB.cert && vp.Chain[1].NotAfter.Before(testNow) {
 		t.Fatal("expired cross-sign chosen")
 	}
-	_, err = ValidatePath(ders(leaf, intA), opts(rootA, rootB))
+	_, err = ValidatePath(derList(leaf, intA), pathOpts(rootA, rootB))
 	wantReason(t, err, CertExpired)
 }
 
 func TestValidatePathReasons(t *testing.T) {
 	h := newHierarchy(t)
-	leafWith := func(s spec) *node {
+	leafWith := func(s certSpec) *pkiNode {
 		s.issuer, s.cn = h.int, "leaf"
 		s.maxPathLen = -1
 		if s.dns == nil && s.ips == nil {
 			s.dns = []string{"www.example.com"}
 		}
-		return mk(t, s)
+		return mkCert(t, s)
 	}
-	intWith := func(s spec) *node {
+	intWith := func(s certSpec) *pkiNode {
 		s.issuer, s.cn = h.root, "Int"
 		if s.maxPathLen == 0 {
 			s.maxPathLen = -1
 		}
-		return mk(t, s)
+		return mkCert(t, s)
 	}
-	under := func(in *node) *node {
-		return mk(t, spec{cn: "leaf", issuer: in, maxPathLen: -1, dns: []string{"www.example.com"}})
+	under := func(in *pkiNode) *pkiNode {
+		return mkCert(t, certSpec{cn: "leaf", issuer: in, maxPathLen: -1, dns: []string{"www.example.com"}})
 	}
 	badSig := append([]byte(nil), h.leaf.der...)
 	badSig[len(badSig)-1] ^= 0x55
 
 	critical := pkix.Extension{Id: asn1.ObjectIdentifier{1, 2, 3, 4, 5}, Critical: true, Value: []byte{5, 0}}
-	ncInt := intWith(spec{ca: true, permDNS: []string{"example.com"}})
-	ncExcl := intWith(spec{ca: true, exclDNS: []string{"bad.example.com"}})
-	ipInt := intWith(spec{ca: true, permIPs: []*net.IPNet{{IP: net.IP{10, 0, 0, 0}, Mask: net.CIDRMask(8, 32)}}})
-	mailInt := intWith(spec{ca: true, permEmails: []string{"example.com"}})
-	dirInt := intWith(spec{ca: true, extra: []pkix.Extension{dirNameConstraint(t, "Other")}})
-	dirOK := intWith(spec{ca: true, extra: []pkix.Extension{dirNameConstraint(t, "Test")}})
-	pl0 := mk(t, spec{cn: "Int", issuer: h.root, ca: true, maxPathLen: 0})
-	pair := func(in *node) [][]byte { return ders(under(in), in) }
-	sub := mk(t, spec{cn: "Sub", issuer: pl0, ca: true, maxPathLen: -1})
+	ncInt := intWith(certSpec{ca: true, permDNS: []string{"example.com"}})
+	ncExcl := intWith(certSpec{ca: true, exclDNS: []string{"bad.example.com"}})
+	ipInt := intWith(certSpec{ca: true, permIPs: []*net.IPNet{{IP: net.IP{10, 0, 0, 0}, Mask: net.CIDRMask(8, 32)}}})
+	mailInt := intWith(certSpec{ca: true, permEmails: []string{"example.com"}})
+	dirInt := intWith(certSpec{ca: true, extra: []pkix.Extension{dirNameConstraint(t, "Other")}})
+	dirOK := intWith(certSpec{ca: true, extra: []pkix.Extension{dirNameConstraint(t, "Test")}})
+	pl0 := mkCert(t, certSpec{cn: "Int", issuer: h.root, ca: true, maxPathLen: 0})
+	pair := func(in *pkiNode) [][]byte { return derList(under(in), in) }
+	sub := mkCert(t, certSpec{cn: "Sub", issuer: pl0, ca: true, maxPathLen: -1})
 
 	cases := []struct {
 		name   string
@@ -265,41 +265,41 @@ func TestValidatePathReasons(t *testing.T) {
 		o      func(*PathOptions)
 		reason BadCertReason // "" = accepted
 	}{
-		{"unknown_ca", ders(h.leaf, h.int), func(o *PathOptions) { o.Roots = nil }, UnknownCA},
-		{"unknown_ca other root", ders(h.leaf, h.int), func(o *PathOptions) { o.Roots = []*x509.Certificate{newHierarchy(t).root.cert} }, UnknownCA},
-		{"selfsigned_peer", ders(h.root), func(o *PathOptions) { o.Roots = nil; o.Hostname = "" }, SelfSignedPeer},
-		{"pinned self-signed", ders(h.root), func(o *PathOptions) { o.Hostname = "" }, ""},
-		{"leaf expired", ders(leafWith(spec{notAfter: testNow.Add(-time.Second)}), h.int), nil, CertExpired},
-		{"leaf not yet valid", ders(leafWith(spec{notBefore: testNow.Add(time.Hour)}), h.int), nil, CertExpired},
-		{"int expired", pair(intWith(spec{ca: true, notAfter: testNow.Add(-time.Hour)})), nil, CertExpired},
+		{"unknown_ca", derList(h.leaf, h.int), func(o *PathOptions) { o.Roots = nil }, UnknownCA},
+		{"unknown_ca other root", derList(h.leaf, h.int), func(o *PathOptions) { o.Roots = []*x509.Certificate{newHierarchy(t).root.cert} }, UnknownCA},
+		{"selfsigned_peer", derList(h.root), func(o *PathOptions) { o.Roots = nil; o.Hostname = "" }, SelfSignedPeer},
+		{"pinned self-signed", derList(h.root), func(o *PathOptions) { o.Hostname = "" }, ""},
+		{"leaf expired", derList(leafWith(certSpec{notAfter: testNow.Add(-time.Second)}), h.int), nil, CertExpired},
+		{"leaf not yet valid", derList(leafWith(certSpec{notBefore: testNow.Add(time.Hour)}), h.int), nil, CertExpired},
+		{"int expired", pair(intWith(certSpec{ca: true, notAfter: testNow.Add(-time.Hour)})), nil, CertExpired},
 		{"invalid_signature", [][]byte{badSig, h.int.der}, nil, InvalidSignature},
-		{"invalid_issuer", ders(leafWith(spec{issuerSubject: &pkix.Name{CommonName: "Wrong"}}), h.int), nil, InvalidIssuer},
-		{"missing_basic_constraint (no BC)", pair(intWith(spec{noBC: true})), nil, MissingBasicConstraint},
-		{"missing_basic_constraint (cA false)", pair(intWith(spec{ku: x509.KeyUsageCertSign})), nil, MissingBasicConstraint},
-		{"invalid_key_usage", pair(intWith(spec{ca: true, ku: x509.KeyUsageDigitalSignature})), nil, InvalidKeyUsage},
-		{"pathlen 0 then CA", ders(mk(t, spec{cn: "leaf", issuer: sub, maxPathLen: -1, dns: []string{"www.example.com"}}), sub, pl0), nil, MaxPathLengthReached},
-		{"pathlen 0 direct leaf", ders(under(pl0), pl0), nil, ""},
-		{"nc permitted ok", ders(under(ncInt), ncInt), nil, ""},
-		{"nc permitted miss", ders(mk(t, spec{cn: "leaf", issuer: ncInt, maxPathLen: -1, dns: []string{"www.other.org"}}), ncInt), func(o *PathOptions) { o.Hostname = "www.other.org" }, NameNotPermitted},
-		{"nc excluded", ders(mk(t, spec{cn: "leaf", issuer: ncExcl, maxPathLen: -1, dns: []string{"x.bad.example.com"}}), ncExcl), func(o *PathOptions) { o.Hostname = "" }, NameNotPermitted},
-		{"nc ip ok", ders(mk(t, spec{cn: "leaf", issuer: ipInt, maxPathLen: -1, ips: []net.IP{net.IPv4(10, 1, 2, 3)}}), ipInt), func(o *PathOptions) { o.Hostname = "10.1.2.3" }, ""},
-		{"nc ip miss", ders(mk(t, spec{cn: "leaf", issuer: ipInt, maxPathLen: -1, ips: []net.IP{net.IPv4(11, 1, 2, 3)}}), ipInt), func(o *PathOptions) { o.Hostname = "11.1.2.3" }, NameNotPermitted},
-		{"nc email ok", ders(mk(t, spec{cn: "leaf", issuer: mailInt, maxPathLen: -1, emails: []string{"a@example.com"}}), mailInt), func(o *PathOptions) { o.Hostname = "" }, ""},
-		{"nc email miss", ders(mk(t, spec{cn: "leaf", issuer: mailInt, maxPathLen: -1, emails: []string{"a@evil.com"}}), mailInt), func(o *PathOptions) { o.Hostname = "" }, NameNotPermitted},
-		{"nc dirName miss", ders(under(dirInt), dirInt), nil, NameNotPermitted},
-		{"nc dirName ok", ders(under(dirOK), dirOK), nil, ""},
-		{"unknown critical ext", ders(leafWith(spec{extra: []pkix.Extension{critical}}), h.int), nil, UnknownCriticalExtension},
-		{"unknown non-critical ext", ders(leafWith(spec{extra: []pkix.Extension{{Id: critical.Id, Value: critical.Value}}}), h.int), nil, ""},
-		{"eku client-only for server", ders(leafWith(spec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), h.int), nil, InvalidExtKeyUsage},
-		{"eku client-only as client", ders(leafWith(spec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), h.int), func(o *PathOptions) { o.Role = ClientAuth }, ""},
-		{"eku any", ders(leafWith(spec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}), h.int), nil, ""},
-		{"eku absent", ders(leafWith(spec{})), func(o *PathOptions) { o.Roots = append(o.Roots, h.int.cert) }, ""},
-		{"hostname mismatch", ders(h.leaf, h.int), func(o *PathOptions) { o.Hostname = "mail.example.com" }, HostnameCheckFailed},
-		{"no hostname check", ders(h.leaf, h.int), func(o *PathOptions) { o.Hostname = "" }, ""},
+		{"invalid_issuer", derList(leafWith(certSpec{issuerSubject: &pkix.Name{CommonName: "Wrong"}}), h.int), nil, InvalidIssuer},
+		{"missing_basic_constraint (no BC)", pair(intWith(certSpec{noBC: true})), nil, MissingBasicConstraint},
+		{"missing_basic_constraint (cA false)", pair(intWith(certSpec{ku: x509.KeyUsageCertSign})), nil, MissingBasicConstraint},
+		{"invalid_key_usage", pair(intWith(certSpec{ca: true, ku: x509.KeyUsageDigitalSignature})), nil, InvalidKeyUsage},
+		{"pathlen 0 then CA", derList(mkCert(t, certSpec{cn: "leaf", issuer: sub, maxPathLen: -1, dns: []string{"www.example.com"}}), sub, pl0), nil, MaxPathLengthReached},
+		{"pathlen 0 direct leaf", derList(under(pl0), pl0), nil, ""},
+		{"nc permitted ok", derList(under(ncInt), ncInt), nil, ""},
+		{"nc permitted miss", derList(mkCert(t, certSpec{cn: "leaf", issuer: ncInt, maxPathLen: -1, dns: []string{"www.other.org"}}), ncInt), func(o *PathOptions) { o.Hostname = "www.other.org" }, NameNotPermitted},
+		{"nc excluded", derList(mkCert(t, certSpec{cn: "leaf", issuer: ncExcl, maxPathLen: -1, dns: []string{"x.bad.example.com"}}), ncExcl), func(o *PathOptions) { o.Hostname = "" }, NameNotPermitted},
+		{"nc ip ok", derList(mkCert(t, certSpec{cn: "leaf", issuer: ipInt, maxPathLen: -1, ips: []net.IP{net.IPv4(10, 1, 2, 3)}}), ipInt), func(o *PathOptions) { o.Hostname = "10.1.2.3" }, ""},
+		{"nc ip miss", derList(mkCert(t, certSpec{cn: "leaf", issuer: ipInt, maxPathLen: -1, ips: []net.IP{net.IPv4(11, 1, 2, 3)}}), ipInt), func(o *PathOptions) { o.Hostname = "11.1.2.3" }, NameNotPermitted},
+		{"nc email ok", derList(mkCert(t, certSpec{cn: "leaf", issuer: mailInt, maxPathLen: -1, emails: []string{"a@example.com"}}), mailInt), func(o *PathOptions) { o.Hostname = "" }, ""},
+		{"nc email miss", derList(mkCert(t, certSpec{cn: "leaf", issuer: mailInt, maxPathLen: -1, emails: []string{"a@evil.com"}}), mailInt), func(o *PathOptions) { o.Hostname = "" }, NameNotPermitted},
+		{"nc dirName miss", derList(under(dirInt), dirInt), nil, NameNotPermitted},
+		{"nc dirName ok", derList(under(dirOK), dirOK), nil, ""},
+		{"unknown critical ext", derList(leafWith(certSpec{extra: []pkix.Extension{critical}}), h.int), nil, UnknownCriticalExtension},
+		{"unknown non-critical ext", derList(leafWith(certSpec{extra: []pkix.Extension{{Id: critical.Id, Value: critical.Value}}}), h.int), nil, ""},
+		{"eku client-only for server", derList(leafWith(certSpec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), h.int), nil, InvalidExtKeyUsage},
+		{"eku client-only as client", derList(leafWith(certSpec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}), h.int), func(o *PathOptions) { o.Role = ClientAuth }, ""},
+		{"eku any", derList(leafWith(certSpec{eku: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}), h.int), nil, ""},
+		{"eku absent", derList(leafWith(certSpec{})), func(o *PathOptions) { o.Roots = append(o.Roots, h.int.cert) }, ""},
+		{"hostname mismatch", derList(h.leaf, h.int), func(o *PathOptions) { o.Hostname = "mail.example.com" }, HostnameCheckFailed},
+		{"no hostname check", derList(h.leaf, h.int), func(o *PathOptions) { o.Hostname = "" }, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			o := opts(h.root)
+			o := pathOpts(h.root)
 			if tc.o != nil {
 				tc.o(o)
 			}
@@ -339,27 +339,27 @@ func dirNameConstraint(t testing.TB, org string) pkix.Extension {
 }
 
 func TestValidatePathDepth(t *testing.T) {
-	root := mk(t, spec{cn: "Root", ca: true, maxPathLen: -1})
-	i1 := mk(t, spec{cn: "I1", issuer: root, ca: true, maxPathLen: -1})
-	i2 := mk(t, spec{cn: "I2", issuer: i1, ca: true, maxPathLen: -1})
-	leaf0 := mk(t, spec{cn: "l0", issuer: root, maxPathLen: -1})
-	leaf1 := mk(t, spec{cn: "l1", issuer: i1, maxPathLen: -1})
-	leaf2 := mk(t, spec{cn: "l2", issuer: i2, maxPathLen: -1})
+	root := mkCert(t, certSpec{cn: "Root", ca: true, maxPathLen: -1})
+	i1 := mkCert(t, certSpec{cn: "I1", issuer: root, ca: true, maxPathLen: -1})
+	i2 := mkCert(t, certSpec{cn: "I2", issuer: i1, ca: true, maxPathLen: -1})
+	leaf0 := mkCert(t, certSpec{cn: "l0", issuer: root, maxPathLen: -1})
+	leaf1 := mkCert(t, certSpec{cn: "l1", issuer: i1, maxPathLen: -1})
+	leaf2 := mkCert(t, certSpec{cn: "l2", issuer: i2, maxPathLen: -1})
 	// A self-issued intermediate (key rollover) does not count.
-	selfIss := mk(t, spec{cn: "I1", issuer: i1, ca: true, maxPathLen: -1})
-	leafS := mk(t, spec{cn: "ls", issuer: selfIss, maxPathLen: -1})
+	selfIss := mkCert(t, certSpec{cn: "I1", issuer: i1, ca: true, maxPathLen: -1})
+	leafS := mkCert(t, certSpec{cn: "ls", issuer: selfIss, maxPathLen: -1})
 	cases := []struct {
 		chain [][]byte
 		depth int
 		ok    bool
 	}{
-		{ders(leaf0), 0, true},
-		{ders(leaf1, i1), 0, false},
-		{ders(leaf1, i1), 1, true},
-		{ders(leaf2, i2, i1), 1, false},
-		{ders(leaf2, i2, i1), 2, true},
-		{ders(leaf2, i2, i1), -1, true},
-		{ders(leafS, selfIss, i1), 1, true},
+		{derList(leaf0), 0, true},
+		{derList(leaf1, i1), 0, false},
+		{derList(leaf1, i1), 1, true},
+		{derList(leaf2, i2, i1), 1, false},
+		{derList(leaf2, i2, i1), 2, true},
+		{derList(leaf2, i2, i1), -1, true},
+		{derList(leafS, selfIss, i1), 1, true},
 	}
 	for i, tc := range cases {
 		o := &PathOptions{Now: testNow, Depth: tc.depth, Roots: []*x509.Certificate{root.cert}}
@@ -379,7 +379,7 @@ func TestValidatePathDepth(t *testing.T) {
 func TestValidatePathPartialChain(t *testing.T) {
 	h := newHierarchy(t)
 	called := 0
-	o := opts()
+	o := pathOpts()
 	o.PartialChain = func(chain [][]byte) ([]byte, bool) {
 		called++
 		if len(chain) != 2 || string(chain[0]) != string(h.leaf.der) {
@@ -387,40 +387,40 @@ func TestValidatePathPartialChain(t *testing.T) {
 		}
 		return h.int.der, true
 	}
-	vp, err := ValidatePath(ders(h.leaf, h.int), o)
+	vp, err := ValidatePath(derList(h.leaf, h.int), o)
 	wantOK(t, vp, err, "leaf", "Int")
 	if called != 1 {
 		t.Fatalf("partial_chain called %d times", called)
 	}
 	// Not consulted when a trusted root is found.
-	o2 := opts(h.root)
+	o2 := pathOpts(h.root)
 	o2.PartialChain = func([][]byte) ([]byte, bool) { t.Error("called"); return nil, false }
-	_, err = ValidatePath(ders(h.leaf, h.int), o2)
+	_, err = ValidatePath(derList(h.leaf, h.int), o2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Naming a certificate that is not in the chain gives unknown_ca.
 	o.PartialChain = func([][]byte) ([]byte, bool) { return h.root.der, true }
-	_, err = ValidatePath(ders(h.leaf, h.int), o)
+	_, err = ValidatePath(derList(h.leaf, h.int), o)
 	wantReason(t, err, UnknownCA)
 	// Declining gives unknown_ca.
 	o.PartialChain = func([][]byte) ([]byte, bool) { return nil, false }
-	_, err = ValidatePath(ders(h.leaf, h.int), o)
+	_, err = ValidatePath(derList(h.leaf, h.int), o)
 	wantReason(t, err, UnknownCA)
 }
 
 func TestDefaultFuns(t *testing.T) {
 	h := newHierarchy(t)
-	expired := mk(t, spec{cn: "leaf", issuer: h.int, maxPathLen: -1, notAfter: testNow.Add(-time.Hour)})
+	expired := mkCert(t, certSpec{cn: "leaf", issuer: h.int, maxPathLen: -1, notAfter: testNow.Add(-time.Hour)})
 	for _, tc := range []struct {
 		chain [][]byte
-		roots []*node
+		roots []*pkiNode
 	}{
-		{ders(expired, h.int), []*node{h.root}},
-		{ders(h.leaf, h.int), nil},
-		{ders(h.root), nil},
+		{derList(expired, h.int), []*pkiNode{h.root}},
+		{derList(h.leaf, h.int), nil},
+		{derList(h.root), nil},
 	} {
-		o := opts(tc.roots...)
+		o := pathOpts(tc.roots...)
 		o.Hostname = "wrong.example.net"
 		o.VerifyFun = DefaultVerifyNoneFun()
 		vp, err := ValidatePath(tc.chain, o)
@@ -473,39 +473,39 @@ func recorder(accept, knowExt bool) VerifyFun {
 
 func TestVerifyFunEvents(t *testing.T) {
 	h := newHierarchy(t)
-	i2 := mk(t, spec{cn: "Int2", issuer: h.int, ca: true, maxPathLen: -1})
-	leaf2 := mk(t, spec{cn: "leaf2", issuer: i2, maxPathLen: -1, dns: []string{"www.example.com"}})
-	expired := mk(t, spec{cn: "old", issuer: h.int, maxPathLen: -1, dns: []string{"www.example.com"}, notAfter: testNow.Add(-time.Hour)})
-	crit := mk(t, spec{cn: "crit", issuer: h.int, maxPathLen: -1, dns: []string{"www.example.com"},
+	i2 := mkCert(t, certSpec{cn: "Int2", issuer: h.int, ca: true, maxPathLen: -1})
+	leaf2 := mkCert(t, certSpec{cn: "leaf2", issuer: i2, maxPathLen: -1, dns: []string{"www.example.com"}})
+	expired := mkCert(t, certSpec{cn: "old", issuer: h.int, maxPathLen: -1, dns: []string{"www.example.com"}, notAfter: testNow.Add(-time.Hour)})
+	crit := mkCert(t, certSpec{cn: "crit", issuer: h.int, maxPathLen: -1, dns: []string{"www.example.com"},
 		extra: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3}, Critical: true, Value: []byte{5, 0}}}})
 	cases := []struct {
 		name    string
 		chain   [][]byte
-		roots   []*node
+		roots   []*pkiNode
 		host    string
 		accept  bool
 		knowExt bool
 		want    []string
 		reason  BadCertReason
 	}{
-		{"valid", ders(leaf2, i2, h.int), []*node{h.root}, "www.example.com", false, false,
+		{"valid", derList(leaf2, i2, h.int), []*pkiNode{h.root}, "www.example.com", false, false,
 			[]string{"Int:valid", "Int2:valid", "leaf2:valid_peer"}, ""},
-		{"expired accepted", ders(expired, h.int), []*node{h.root}, "www.example.com", true, false,
+		{"expired accepted", derList(expired, h.int), []*pkiNode{h.root}, "www.example.com", true, false,
 			[]string{"Int:valid", "old:bad_cert:cert_expired", "old:valid_peer"}, ""},
-		{"expired rejected", ders(expired, h.int), []*node{h.root}, "www.example.com", false, false,
+		{"expired rejected", derList(expired, h.int), []*pkiNode{h.root}, "www.example.com", false, false,
 			[]string{"Int:valid", "old:bad_cert:cert_expired"}, CertExpired},
-		{"hostname replaces valid_peer", ders(h.leaf, h.int), []*node{h.root}, "x.example.org", true, false,
+		{"hostname replaces valid_peer", derList(h.leaf, h.int), []*pkiNode{h.root}, "x.example.org", true, false,
 			[]string{"Int:valid", "leaf:bad_cert:hostname_check_failed"}, ""},
-		{"unknown_ca accepted", ders(h.leaf, h.int), nil, "www.example.com", true, false,
+		{"unknown_ca accepted", derList(h.leaf, h.int), nil, "www.example.com", true, false,
 			[]string{"Int:bad_cert:unknown_ca", "leaf:valid_peer"}, ""},
-		{"critical ext unknown", ders(crit, h.int), []*node{h.root}, "", false, false,
+		{"critical ext unknown", derList(crit, h.int), []*pkiNode{h.root}, "", false, false,
 			[]string{"Int:valid", "crit:extension:1.2.3", "crit:bad_cert:unknown_critical_extension"}, UnknownCriticalExtension},
-		{"critical ext known", ders(crit, h.int), []*node{h.root}, "", false, true,
+		{"critical ext known", derList(crit, h.int), []*pkiNode{h.root}, "", false, true,
 			[]string{"Int:valid", "crit:extension:1.2.3", "crit:valid_peer"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			o := opts(tc.roots...)
+			o := pathOpts(tc.roots...)
 			o.Hostname = tc.host
 			o.VerifyFun = recorder(tc.accept, tc.knowExt)
 			o.UserState = []string{}
@@ -525,14 +525,14 @@ func TestVerifyFunEvents(t *testing.T) {
 	// On failure the event sequence up to the stop is observable through a
 	// closure-held log.
 	var log []string
-	o := opts(h.root)
+	o := pathOpts(h.root)
 	o.VerifyFun = func(c *x509.Certificate, ev VerifyEvent, st any) (VerifyOutcome, any, BadCertReason) {
 		out, st2, r := recorder(false, false)(c, ev, st)
 		log = st2.([]string)
 		return out, st2, r
 	}
 	o.UserState = []string{}
-	_, err := ValidatePath(ders(expired, h.int), o)
+	_, err := ValidatePath(derList(expired, h.int), o)
 	wantReason(t, err, CertExpired)
 	if want := []string{"Int:valid", "old:bad_cert:cert_expired"}; !reflect.DeepEqual(log, want) {
 		t.Fatalf("events = %q, want %q", log, want)
@@ -541,14 +541,14 @@ func TestVerifyFunEvents(t *testing.T) {
 
 func TestVerifyFunCustomFailReason(t *testing.T) {
 	h := newHierarchy(t)
-	o := opts(h.root)
+	o := pathOpts(h.root)
 	o.VerifyFun = func(c *x509.Certificate, ev VerifyEvent, st any) (VerifyOutcome, any, BadCertReason) {
 		if ev.Kind == EventValidPeer {
 			return OutcomeFail, st, "not_my_peer"
 		}
 		return OutcomeValid, st, ""
 	}
-	_, err := ValidatePath(ders(h.leaf, h.int), o)
+	_, err := ValidatePath(derList(h.leaf, h.int), o)
 	wantReason(t, err, "not_my_peer")
 	if AlertFor("not_my_peer") != record.AlertHandshakeFailure {
 		t.Fatal("user reason should map to handshake_failure")
