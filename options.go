@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/erlang-ssl-go/ssl/connection"
 	"github.com/erlang-ssl-go/ssl/handshake"
+	pemcache "github.com/erlang-ssl-go/ssl/pem_cache"
 	"github.com/erlang-ssl-go/ssl/record"
 )
 
@@ -117,6 +117,10 @@ type Options struct {
 	// PartialChain is partial_chain: it may name one certificate of the
 	// peer's chain as the trust anchor.
 	PartialChain func(chain [][]byte) ([]byte, bool)
+	// CRLCheck is crl_check; CRLCache is crl_cache (nil: the App's
+	// internal cache, App.CRLCache()).
+	CRLCheck CRLCheck
+	CRLCache CRLCache
 
 	Ciphers          []CipherSuite // ciphers, as suites
 	CipherString     string        // ciphers, as an OpenSSL-style string
@@ -152,8 +156,10 @@ func optErr(name, format string, args ...any) error {
 const DefaultDepth = 10
 
 // resolve validates o for role and builds the connection's Config. host is
-// the name given to Connect (for SNI and the hostname check).
-func (o *Options) resolve(role connection.Role, host string) (*connection.Config, error) {
+// the name given to Connect (for SNI and the hostname check); certfile,
+// keyfile and cacertfile are read through pems (the App's PEM cache; nil
+// reads the files directly).
+func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache) (*connection.Config, error) {
 	cfg := &connection.Config{
 		Role:             role,
 		Curves:           handshake.DefaultCurves,
@@ -166,6 +172,9 @@ func (o *Options) resolve(role connection.Role, host string) (*connection.Config
 		VerifyState:      o.VerifyFunState,
 	}
 	if err := o.resolveSock(&cfg.Sock); err != nil {
+		return nil, err
+	}
+	if err := o.resolveCRL(cfg); err != nil {
 		return nil, err
 	}
 	// versions
@@ -246,13 +255,13 @@ func (o *Options) resolve(role connection.Role, host string) (*connection.Config
 		cfg.Depth = *o.Depth
 	}
 	// certificates
-	if err := o.loadCertKey(cfg); err != nil {
+	if err := o.loadCertKey(cfg, pems); err != nil {
 		return nil, err
 	}
 	if role == connection.Server && cfg.Chain == nil {
 		return nil, optErr("certfile", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
-	if err := o.loadCAs(cfg); err != nil {
+	if err := o.loadCAs(cfg, pems); err != nil {
 		return nil, err
 	}
 	// SNI and hostname check
@@ -330,7 +339,15 @@ func sortVersions(vs []Version) {
 	}
 }
 
-func (o *Options) loadCertKey(cfg *connection.Config) error {
+// readPEM returns the decoded blocks of path from the PEM cache.
+func readPEM(pems pemcache.Cache, path string) ([]*pem.Block, error) {
+	if pems == nil {
+		return pemcache.DecodeFile(path)
+	}
+	return pems.Get(path)
+}
+
+func (o *Options) loadCertKey(cfg *connection.Config, pems pemcache.Cache) error {
 	var certs [][]byte
 	switch {
 	case len(o.Cert) > 0:
@@ -341,11 +358,11 @@ func (o *Options) loadCertKey(cfg *connection.Config) error {
 		}
 		certs = o.Cert
 	case o.CertFile != "":
-		b, err := os.ReadFile(o.CertFile)
+		blocks, err := readPEM(pems, o.CertFile)
 		if err != nil {
 			return optErr("certfile", "%v", err)
 		}
-		certs, err = handshake.LoadPEMChain(b)
+		certs, err = handshake.CertificatesFromBlocks(blocks)
 		if err != nil || len(certs) == 0 {
 			return optErr("certfile", "no certificate in %s", o.CertFile)
 		}
@@ -363,14 +380,14 @@ func (o *Options) loadCertKey(cfg *connection.Config) error {
 		if path == "" {
 			path = o.CertFile
 		}
-		b, err := os.ReadFile(path)
+		blocks, err := readPEM(pems, path)
 		if err != nil {
 			return optErr(name, "%v", err)
 		}
-		k, err := handshake.ParsePrivateKeyPEM(b, []byte(o.Password))
+		k, err := handshake.ParsePrivateKeyBlocks(blocks, []byte(o.Password))
 		if err != nil {
-			if errors.Is(err, handshake.ErrKeyPasswordProtected) {
-				return optErr("password", "%v", err)
+			if errors.Is(err, handshake.ErrKeyPasswordProtected) || errors.Is(err, handshake.ErrWrongPassword) {
+				return optErr("password", "%v (keyfile %s)", err, path)
 			}
 			return optErr(name, "%v", err)
 		}
@@ -387,28 +404,26 @@ func (o *Options) loadCertKey(cfg *connection.Config) error {
 	}
 	chain, err := handshake.NewCertChain(certs, keyAny)
 	if err != nil {
+		if o.Key != nil {
+			return optErr("key", "%v", err)
+		}
 		return optErr("keyfile", "%v", err)
 	}
 	cfg.Chain = chain
 	return nil
 }
 
-func (o *Options) loadCAs(cfg *connection.Config) error {
+func (o *Options) loadCAs(cfg *connection.Config, pems pemcache.Cache) error {
 	var ders [][]byte
 	switch {
 	case len(o.CACerts) > 0:
 		ders = o.CACerts
 	case o.CACertFile != "":
-		b, err := os.ReadFile(o.CACertFile)
+		blocks, err := readPEM(pems, o.CACertFile)
 		if err != nil {
 			return optErr("cacertfile", "%v", err)
 		}
-		for {
-			var blk *pem.Block
-			blk, b = pem.Decode(b)
-			if blk == nil {
-				break
-			}
+		for _, blk := range blocks {
 			if blk.Type == "CERTIFICATE" {
 				ders = append(ders, blk.Bytes)
 			}

@@ -18,7 +18,9 @@ import (
 
 	"github.com/erlang-ssl-go/ssl/actor"
 	"github.com/erlang-ssl-go/ssl/connection"
+	crlcache "github.com/erlang-ssl-go/ssl/crl_cache"
 	"github.com/erlang-ssl-go/ssl/handshake"
+	pemcache "github.com/erlang-ssl-go/ssl/pem_cache"
 	"github.com/erlang-ssl-go/ssl/record"
 )
 
@@ -118,24 +120,47 @@ func SetHeader(n int) SockOption {
 	}}
 }
 
-// App is a started ssl application: its supervision tree and the
-// connections under it.
+// App is a started ssl application: its supervision tree, the connections
+// under it and the PEM cache they share.
 type App struct {
-	sys *actor.System
+	sys     *actor.System
+	pems    pemcache.Cache
+	ownPems *pemcache.FileCache // the default cache, whose checker Stop ends
+	crl     *crlcache.Internal  // the default crl_cache (ssl_crl_cache, internal)
+}
+
+// StartOptions tune Start beyond its defaults (the ssl application
+// environment of OTP).
+type StartOptions struct {
+	// Logger receives protoactor's logging; nil silences it.
+	Logger *slog.Logger
+	// PemCache replaces the default PEM cache (shared by every
+	// connection for certfile, keyfile and cacertfile). The App does not
+	// start or stop a cache given here.
+	PemCache pemcache.Cache
+	// PemCheckInterval is how often the default PEM cache looks for
+	// changed files (OTP's ssl_pem_cache_clean); 0 means
+	// pemcache.DefaultCheckInterval (two minutes), negative never.
+	PemCheckInterval time.Duration
 }
 
 // Start starts the ssl application in a new actor system. protoactor's own
 // logging is silenced unless logger is given.
 func Start(logger ...*slog.Logger) (*App, error) {
-	var l *slog.Logger
+	var o StartOptions
 	if len(logger) > 0 {
-		l = logger[0]
+		o.Logger = logger[0]
 	}
-	sys, err := actor.Start(actor.Options{Logger: l})
+	return StartWith(o)
+}
+
+// StartWith starts the ssl application in a new actor system with o.
+func StartWith(o StartOptions) (*App, error) {
+	sys, err := actor.Start(actor.Options{Logger: o.Logger})
 	if err != nil {
 		return nil, err
 	}
-	return &App{sys: sys}, nil
+	return newApp(sys, o), nil
 }
 
 // StartOn starts the ssl application inside an existing actor system.
@@ -144,11 +169,35 @@ func StartOn(as *pa.ActorSystem) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{sys: sys}, nil
+	return newApp(sys, StartOptions{}), nil
 }
 
-// Stop stops the application: every connection is closed.
-func (a *App) Stop() { a.sys.Stop() }
+func newApp(sys *actor.System, o StartOptions) *App {
+	a := &App{sys: sys, pems: o.PemCache, crl: crlcache.New()}
+	if a.pems == nil {
+		a.ownPems = pemcache.New(pemcache.Options{CheckInterval: o.PemCheckInterval})
+		a.ownPems.Start()
+		a.pems = a.ownPems
+	}
+	return a
+}
+
+// Stop stops the application: every connection is closed and the PEM
+// cache's checker ends.
+func (a *App) Stop() {
+	a.sys.Stop()
+	if a.ownPems != nil {
+		a.ownPems.Stop()
+	}
+}
+
+// ClearPemCache drops every cached PEM file (ssl:clear_pem_cache/0): the
+// next connection reads certfile, keyfile and cacertfile again.
+func (a *App) ClearPemCache() { a.pems.Clear() }
+
+// PemCache returns the App's PEM cache (the default *pemcache.FileCache
+// unless StartOptions.PemCache replaced it).
+func (a *App) PemCache() pemcache.Cache { return a.pems }
 
 // System returns the actor system the application runs in.
 func (a *App) System() *pa.ActorSystem { return a.sys.ActorSystem() }
@@ -168,7 +217,7 @@ func (a *App) NewChannelOwner(buffer int) (*pa.PID, <-chan any, func()) {
 // Connect opens a TLS connection to host:port (ssl:connect/4). Timeout 0
 // means infinity; it covers the TCP connect and the handshake.
 func (a *App) Connect(host string, port int, opts Options, timeout time.Duration) (*Socket, error) {
-	cfg, err := opts.resolve(connection.Client, host)
+	cfg, err := a.withCRLCache(opts.resolve(connection.Client, host, a.pems))
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +241,7 @@ func (a *App) Connect(host string, port int, opts Options, timeout time.Duration
 // (ssl:connect/3 on a gen_tcp socket). Without ServerNameIndication no SNI
 // is sent and no host name is checked.
 func (a *App) ConnectConn(raw net.Conn, opts Options, timeout time.Duration) (*Socket, error) {
-	cfg, err := opts.resolve(connection.Client, "")
+	cfg, err := a.withCRLCache(opts.resolve(connection.Client, "", a.pems))
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +258,7 @@ type ListenSocket struct {
 // Listen opens a TCP listener on addr ("host:port"; port 0 picks one) whose
 // accepted sockets inherit opts (ssl:listen/2). Options are checked now.
 func (a *App) Listen(addr string, opts Options) (*ListenSocket, error) {
-	if _, err := opts.resolve(connection.Server, ""); err != nil {
+	if _, err := opts.resolve(connection.Server, "", a.pems); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -265,7 +314,7 @@ func (a *App) Handshake(p *PendingSocket, extra *Options, timeout time.Duration)
 	if extra != nil {
 		opts = *extra
 	}
-	cfg, err := opts.resolve(connection.Server, "")
+	cfg, err := a.withCRLCache(opts.resolve(connection.Server, "", a.pems))
 	if err != nil {
 		p.raw.Close()
 		return nil, err
@@ -275,7 +324,7 @@ func (a *App) Handshake(p *PendingSocket, extra *Options, timeout time.Duration)
 
 // HandshakeConn upgrades a connected transport to TLS as the server.
 func (a *App) HandshakeConn(raw net.Conn, opts Options, timeout time.Duration) (*Socket, error) {
-	cfg, err := opts.resolve(connection.Server, "")
+	cfg, err := a.withCRLCache(opts.resolve(connection.Server, "", a.pems))
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +386,7 @@ func FormatError(err error) string {
 		return "ok"
 	}
 	var ae *record.AlertError
-	if errors.As(err, &ae) {
+	if errors.As(err, &ae) && ae != nil {
 		level := "Fatal"
 		if ae.Level == record.LevelWarning {
 			level = "Warning"
@@ -353,11 +402,14 @@ func FormatError(err error) string {
 		return s
 	}
 	var bc *handshake.BadCertError
-	if errors.As(err, &bc) {
+	if errors.As(err, &bc) && bc != nil {
+		if bc.RevokedWhy != "" {
+			return "bad certificate: " + string(bc.Reason) + " (" + bc.RevokedWhy + ")"
+		}
 		return "bad certificate: " + string(bc.Reason)
 	}
 	var oe *OptionError
-	if errors.As(err, &oe) {
+	if errors.As(err, &oe) && oe != nil {
 		return oe.Error()
 	}
 	switch {

@@ -8,6 +8,7 @@ import (
 
 	pa "github.com/asynkron/protoactor-go/actor"
 
+	"github.com/erlang-ssl-go/ssl/crl_cache"
 	"github.com/erlang-ssl-go/ssl/handshake"
 	"github.com/erlang-ssl-go/ssl/record"
 )
@@ -57,6 +58,8 @@ type Config struct {
 	Roots            []*x509.Certificate // trusted CAs; nil with VerifyPeer => system roots
 	CANames          [][]byte            // server: DNs sent in CertificateRequest
 	PartialChain     func(chain [][]byte) ([]byte, bool)
+	CRLCheck         handshake.CRLCheck // crl_check
+	CRLCache         crlcache.Cache     // crl_cache (the root fills in the App's internal cache)
 
 	ServerName       string // client: SNI to send and the host to check ("" = none)
 	VerifyHostname   string // client: host name checked against the certificate

@@ -92,6 +92,8 @@ type conn struct {
 	hsDone   chan error // Connect/Handshake waits on it
 	reported bool
 	stopping bool
+	// deliveryFailed: failDelivery told the owner; HandleEvent stops.
+	deliveryFailed bool
 }
 
 // Start runs the handshake for raw as cfg.Role on a new connection actor
@@ -109,6 +111,7 @@ func Start(sys *actor.System, raw net.Conn, cfg *Config, timeout time.Duration) 
 		c.rand = rand.Reader
 	}
 	c.out = &sender{}
+	c.out.packet.Store(int32(cfg.Sock.Packet))
 	c.out.hc.Version = record.VersionTLS10 // record version of the first flight, as most stacks send
 	c.out.hc.Rand = c.rand
 	c.in.Rand = c.rand
@@ -177,10 +180,11 @@ type hsTimeout struct{}
 
 func (*hsTimeout) IgnoreDeadLetterLogging() {}
 
-// frame reads one record for the reader goroutine.
-func frameRecord(hdr *[record.HeaderLen]byte) func(net.Conn) (any, error) {
+// frame reads one record for the reader goroutine (one read per record
+// while the peer streams application data: see record.Reader).
+func frameRecord(rd *record.Reader) func(net.Conn) (any, error) {
 	return func(r net.Conn) (any, error) {
-		rec, err := record.ReadRecord(r, hdr)
+		rec, err := rd.ReadRecord(r)
 		if err != nil {
 			return nil, err
 		}
@@ -189,8 +193,7 @@ func frameRecord(hdr *[record.HeaderLen]byte) func(net.Conn) (any, error) {
 }
 
 func (c *conn) startReader() {
-	hdr := new([record.HeaderLen]byte)
-	c.reader = actor.StartReader(c.raw, frameRecord(hdr),
+	c.reader = actor.StartReader(c.raw, frameRecord(new(record.Reader)),
 		func(m any) { c.env.Post(m) },
 		func(err error) { c.env.Post(&readFailed{err}) })
 	c.credit = 1
@@ -199,6 +202,18 @@ func (c *conn) startReader() {
 
 // HandleEvent is the single entry point of the state machine.
 func (c *conn) HandleEvent(state statem.State, ev statem.Event) statem.Result {
+	res := c.handleEvent(state, ev)
+	if c.deliveryFailed {
+		// The owner already has its Error (an invalid packet): stop, as
+		// Erlang does, without reporting the end a second time.
+		c.deliveryFailed = false
+		c.sendAlert(record.LevelWarning, record.AlertCloseNotify)
+		return c.stop(errNormal)
+	}
+	return res
+}
+
+func (c *conn) handleEvent(state statem.State, ev statem.Event) statem.Result {
 	switch ev.Type {
 	case statem.Enter:
 		return c.enter(state)
@@ -389,7 +404,7 @@ func (c *conn) onAlert(state statem.State, level record.AlertLevel, desc record.
 
 func (c *conn) onReadFailed(state statem.State, err error) statem.Result {
 	var ae *record.AlertError
-	if errors.As(err, &ae) {
+	if errors.As(err, &ae) && ae != nil {
 		return c.fail(state, ae)
 	}
 	if state == StateConnection && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)) {
@@ -408,6 +423,12 @@ func (c *conn) onReadFailed(state statem.State, err error) statem.Result {
 func (c *conn) peerClosedNow() statem.Result {
 	c.peerClosed = true
 	c.deliver()
+	if c.pendingRecv != nil {
+		// Recv(n) with fewer than n bytes left can never be satisfied: it
+		// gets {error, closed} (the manual: the rest may be discarded).
+		c.replyRecv(nil, ErrClosed)
+		c.buf = nil
+	}
 	if c.opts.Active.Kind == ActiveFalseKind && len(c.buf) > 0 {
 		// Stay alive until a Recv drains what is left.
 		return statem.Keep()
@@ -436,11 +457,11 @@ func (c *conn) fail(state statem.State, err error) statem.Result {
 // alertFor is the one place that maps an error to the alert we send.
 func alertFor(err error) *record.AlertError {
 	var ae *record.AlertError
-	if errors.As(err, &ae) {
+	if errors.As(err, &ae) && ae != nil {
 		return ae
 	}
 	var bc *handshake.BadCertError
-	if errors.As(err, &bc) {
+	if errors.As(err, &bc) && bc != nil {
 		return record.Fatal(handshake.AlertFor(bc.Reason), string(bc.Reason))
 	}
 	if errors.Is(err, ErrHandshakeTimeout) || errors.Is(err, ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) {
@@ -513,6 +534,17 @@ func (c *conn) Terminate(reason error, state statem.State) {
 // before it, and is sealed under the current write keys).
 func (c *conn) sendAlert(level record.AlertLevel, desc record.AlertDescription) {
 	out := c.out
+	// A record version change still waiting in an unsent flight (the
+	// client's, after ServerHello) applies to the alert too: the peer
+	// expects the negotiated version from ServerHello on (RFC 5246 §6.2.1).
+	var pre []flightItem
+	if c.hs != nil {
+		for _, it := range c.hs.flight {
+			if it.version != 0 && it.data == nil && it.cipher == nil {
+				pre = append(pre, flightItem{version: it.version})
+			}
+		}
+	}
 	c.writer.Do(func(w io.Writer) error {
 		if desc == record.AlertCloseNotify {
 			if out.shutdown {
@@ -520,7 +552,7 @@ func (c *conn) sendAlert(level record.AlertLevel, desc record.AlertDescription) 
 			}
 			out.shutdown = true
 		}
-		return out.writeFlight(w, []flightItem{{typ: record.TypeAlert, data: record.MarshalAlert(level, desc)}})
+		return out.writeFlight(w, append(pre, flightItem{typ: record.TypeAlert, data: record.MarshalAlert(level, desc)}))
 	})
 }
 

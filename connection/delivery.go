@@ -97,6 +97,9 @@ func (c *conn) nextPacket(length int) ([]byte, error) {
 			return nil, nil
 		}
 		c.cut(h)
+		if n == 0 {
+			return []byte{}, nil // an empty packet is a packet, not "none yet"
+		}
 		return c.cut(n), nil
 	case PacketLine:
 		i := bytes.IndexByte(c.buf, '\n')
@@ -168,6 +171,7 @@ func (c *conn) failDelivery(err error) {
 	c.env.Send(c.opts.Owner, &Error{Socket: c.sock, Reason: err})
 	c.buf = nil
 	c.readShut = true
+	c.deliveryFailed = true
 }
 
 func (c *conn) sendData(p []byte) {
@@ -246,6 +250,7 @@ func (c *conn) onCall(from statem.From, req any) statem.Result {
 			if next.Active.N <= 0 {
 				next.Active = Active{Kind: ActiveFalseKind}
 				c.opts = next
+				c.out.packet.Store(int32(next.Packet))
 				from.Reply(nil)
 				c.env.Send(c.opts.Owner, &Passive{Socket: c.sock})
 				return statem.Keep()
@@ -256,6 +261,7 @@ func (c *conn) onCall(from statem.From, req any) statem.Result {
 			return statem.Keep()
 		}
 		c.opts = next
+		c.out.packet.Store(int32(next.Packet))
 		from.Reply(nil)
 		c.deliver()
 		if c.peerClosed && c.opts.Active.Kind != ActiveFalseKind && len(c.buf) == 0 {
@@ -306,7 +312,10 @@ func (c *conn) onCall(from statem.From, req any) statem.Result {
 			raw := c.raw
 			c.writer.Do(func(io.Writer) error {
 				if cw, ok := raw.(interface{ CloseWrite() error }); ok {
-					return ignoreClosed(cw.CloseWrite())
+					// Best effort: if the peer is already gone (ENOTCONN),
+					// the reader reports the end; a failed half-close must
+					// not become the writer's sticky error.
+					_ = cw.CloseWrite()
 				}
 				return nil
 			})

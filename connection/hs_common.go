@@ -5,7 +5,9 @@ import (
 	"crypto/ecdh"
 	"crypto/x509"
 	"io"
+	"time"
 
+	"github.com/erlang-ssl-go/ssl/crl_cache"
 	"github.com/erlang-ssl-go/ssl/handshake"
 	"github.com/erlang-ssl-go/ssl/record"
 )
@@ -120,6 +122,11 @@ func (c *conn) validatePeer(chain [][]byte, role handshake.CertRole) (*x509.Cert
 	}
 	if c.cfg.Role == Server {
 		opts.Hostname = ""
+	}
+	// crl_check: without a cache every status is undetermined.
+	opts.CRLCheck = c.cfg.CRLCheck
+	if c.cfg.CRLCheck != handshake.CRLCheckOff && c.cfg.CRLCache != nil {
+		opts.CRLs = crlcache.Source(c.cfg.CRLCache, func() time.Time { return now })
 	}
 	if _, err := handshake.ValidatePath(chain, opts); err != nil {
 		return nil, err

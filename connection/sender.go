@@ -3,8 +3,10 @@
 package connection
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
+	"sync/atomic"
 
 	"github.com/erlang-ssl-go/ssl/record"
 )
@@ -17,6 +19,33 @@ type sender struct {
 	hc       record.HalfConn
 	buf      []byte
 	shutdown bool // close_notify sent: no more application data
+	// packet mirrors the packet option for Send, which does not go through
+	// the actor: {packet, 1|2|4} prefixes each send with its length.
+	packet atomic.Int32
+}
+
+// frame adds the {packet, N} length prefix to data (Erlang's
+// encode_packet); a payload too long for the prefix is refused.
+func (o *sender) frame(data []byte) ([]byte, error) {
+	h := int(o.packet.Load())
+	switch Packet(h) {
+	case Packet1, Packet2, Packet4:
+	default:
+		return data, nil
+	}
+	if h < 4 && len(data) >= 1<<(8*h) || uint64(len(data)) > 0xffffffff {
+		return nil, ErrPacketTooLarge
+	}
+	out := make([]byte, h, h+len(data))
+	switch h {
+	case 1:
+		out[0] = byte(len(data))
+	case 2:
+		binary.BigEndian.PutUint16(out, uint16(len(data)))
+	case 4:
+		binary.BigEndian.PutUint32(out, uint32(len(data)))
+	}
+	return append(out, data...), nil
 }
 
 // flightItem is one thing to write in a flight: a record payload, or a key
@@ -67,9 +96,18 @@ func (o *sender) keep(buf []byte) {
 func (o *sender) send(wr interface {
 	DoSync(func(io.Writer) error) error
 }, data []byte) error {
-	err := wr.DoSync(func(w io.Writer) error {
+	data, err := o.frame(data)
+	if err != nil {
+		return err
+	}
+	// After close_notify a send is {error, closed} for the caller only: it
+	// must not become the writer's sticky error, which ends the connection
+	// (and we may still be receiving after Shutdown(write)).
+	closed := false
+	err = wr.DoSync(func(w io.Writer) error {
 		if o.shutdown {
-			return ErrClosed
+			closed = true
+			return nil
 		}
 		for len(data) > 0 {
 			n := len(data)
@@ -89,9 +127,12 @@ func (o *sender) send(wr interface {
 		}
 		return nil
 	})
+	if err == nil && closed {
+		return ErrClosed
+	}
 	if err != nil && !errors.Is(err, ErrClosed) {
 		var ae *record.AlertError
-		if errors.As(err, &ae) {
+		if errors.As(err, &ae) && ae != nil {
 			return err
 		}
 		return ErrClosed

@@ -329,5 +329,9 @@ func (c *conn) onCertificateVerify(m *handshake.CertificateVerify) error {
 	if m.HasScheme && !handshake.SchemeAllowed(m.Scheme, c.cfg.Schemes) {
 		return record.Fatal(record.AlertIllegalParameter, "certificate_verify with a scheme we did not offer")
 	}
-	return handshake.VerifyHandshake(hs.peerLeaf.PublicKey, m.Scheme, m.HasScheme, c.version, hs.transcript.Buffered(), m.Signature)
+	// A nil *AlertError must not become a non-nil error interface.
+	if aerr := handshake.VerifyHandshake(hs.peerLeaf.PublicKey, m.Scheme, m.HasScheme, c.version, hs.transcript.Buffered(), m.Signature); aerr != nil {
+		return aerr
+	}
+	return nil
 }

@@ -1,11 +1,13 @@
 // certs.go holds certificate chains and private keys: PEM/DER loading in
-// the forms Erlang's certfile/keyfile/key options accept, key–certificate
-// matching, and self-signed certificates for demos and tests.
+// the forms Erlang's certfile/keyfile/key/password options accept
+// (encrypted keys: pkcs8enc.go; DSA: dsakey.go), key–certificate matching,
+// and self-signed certificates for demos and tests.
 package handshake
 
 import (
 	"bytes"
 	"crypto"
+	"crypto/dsa" //nolint:staticcheck // DSA certificates' keys come as *dsa.PublicKey.
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rsa"
@@ -27,8 +29,8 @@ type CertChain struct {
 	Key  crypto.Signer
 }
 
-// ErrKeyPasswordProtected is returned for an encrypted key file when no
-// password is given or the format is not supported.
+// ErrKeyPasswordProtected is returned for an encrypted key when no
+// password is given.
 var ErrKeyPasswordProtected = errors.New("keyfile is password-protected")
 
 // ErrKeyMismatch is returned when a private key does not belong to the leaf.
@@ -37,15 +39,16 @@ var ErrKeyMismatch = errors.New("key does not match certificate")
 // LoadPEMChain returns the DER of every CERTIFICATE block in certPEM, in
 // order; other blocks are skipped. No certificate at all is an error.
 func LoadPEMChain(certPEM []byte) ([][]byte, error) {
+	return CertificatesFromBlocks(decodeAllPEM(certPEM))
+}
+
+// CertificatesFromBlocks returns the DER of every CERTIFICATE block (also
+// the old "X509 CERTIFICATE" spelling), in order; no certificate is an
+// error. The blocks are not modified (they may be shared by a PEM cache).
+func CertificatesFromBlocks(blocks []*pem.Block) ([][]byte, error) {
 	var out [][]byte
-	rest := certPEM
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type == "CERTIFICATE" {
+	for _, b := range blocks {
+		if b.Type == "CERTIFICATE" || b.Type == "X509 CERTIFICATE" {
 			out = append(out, b.Bytes)
 		}
 	}
@@ -55,53 +58,68 @@ func LoadPEMChain(certPEM []byte) ([][]byte, error) {
 	return out, nil
 }
 
-// pemKeyKinds maps PEM block types to Erlang's key type names.
-var pemKeyKinds = map[string]string{
-	"RSA PRIVATE KEY": "RSAPrivateKey",
-	"EC PRIVATE KEY":  "ECPrivateKey",
-	"PRIVATE KEY":     "PrivateKeyInfo",
-	"DSA PRIVATE KEY": "DSAPrivateKey",
-}
-
-// ParsePrivateKeyPEM returns the first private key in keyPEM: RSA PRIVATE
-// KEY (PKCS#1), EC PRIVATE KEY (SEC 1) or PRIVATE KEY (PKCS#8). Other blocks
-// (certificates, EC PARAMETERS) are skipped, so a combined cert+key file
-// works. Legacy OpenSSL encryption (Proc-Type: 4,ENCRYPTED) is decrypted with
-// password; encrypted PKCS#8 is not supported (ErrKeyPasswordProtected).
-func ParsePrivateKeyPEM(keyPEM []byte, password []byte) (crypto.Signer, error) {
-	rest := keyPEM
+func decodeAllPEM(data []byte) []*pem.Block {
+	var out []*pem.Block
 	for {
 		var b *pem.Block
-		b, rest = pem.Decode(rest)
+		b, data = pem.Decode(data)
 		if b == nil {
-			return nil, errors.New("handshake: no private key in PEM data")
+			return out
 		}
-		if b.Type == "ENCRYPTED PRIVATE KEY" {
-			return nil, fmt.Errorf("handshake: %w (encrypted PKCS#8 is not supported; convert with openssl pkey)", ErrKeyPasswordProtected)
-		}
+		out = append(out, b)
+	}
+}
+
+// pemKeyKinds maps PEM block types to Erlang's key type names.
+var pemKeyKinds = map[string]string{
+	"RSA PRIVATE KEY":       "RSAPrivateKey",
+	"EC PRIVATE KEY":        "ECPrivateKey",
+	"PRIVATE KEY":           "PrivateKeyInfo",
+	"ENCRYPTED PRIVATE KEY": "PrivateKeyInfo", // after decryption
+	"DSA PRIVATE KEY":       "DSAPrivateKey",
+}
+
+// ParsePrivateKeyPEM returns the first private key in keyPEM; see
+// ParsePrivateKeyBlocks.
+func ParsePrivateKeyPEM(keyPEM []byte, password []byte) (crypto.Signer, error) {
+	return ParsePrivateKeyBlocks(decodeAllPEM(keyPEM), password)
+}
+
+// ParsePrivateKeyBlocks returns the first private key among blocks: RSA
+// PRIVATE KEY (PKCS#1), EC PRIVATE KEY (SEC 1), DSA PRIVATE KEY (OpenSSL),
+// PRIVATE KEY (PKCS#8: RSA, EC, Ed25519, DSA) or ENCRYPTED PRIVATE KEY
+// (PKCS#8 with PBES2). Other blocks (certificates, EC or DSA PARAMETERS)
+// are skipped, so a combined cert+key file works. Legacy OpenSSL encryption
+// (Proc-Type: 4,ENCRYPTED) is also decrypted with password; password is
+// ignored for a key that is not encrypted.
+//
+// Errors: ErrKeyPasswordProtected (encrypted, no password),
+// ErrWrongPassword, ErrKeyEncryptionUnsupported, or a malformed-key error.
+// The password never appears in an error. blocks are not modified.
+func ParsePrivateKeyBlocks(blocks []*pem.Block, password []byte) (crypto.Signer, error) {
+	for _, b := range blocks {
 		kind, ok := pemKeyKinds[b.Type]
 		if !ok {
 			continue
 		}
-		der := b.Bytes
-		//lint:ignore SA1019 legacy PEM encryption is what old key files use.
-		if x509.IsEncryptedPEMBlock(b) { //nolint:staticcheck
-			if len(password) == 0 {
-				return nil, fmt.Errorf("handshake: %w", ErrKeyPasswordProtected)
-			}
-			var err error
-			der, err = x509.DecryptPEMBlock(b, password) //nolint:staticcheck
-			if err != nil {
-				return nil, errors.New("handshake: cannot decrypt keyfile (wrong password?)")
-			}
+		der, encrypted, err := decryptPEMKey(b, password)
+		if err != nil {
+			return nil, fmt.Errorf("handshake: %w", err)
 		}
-		return ParsePrivateKeyDER(kind, der)
+		k, err := ParsePrivateKeyDER(kind, der)
+		if err != nil && encrypted {
+			// Padding happened to check out (1 in 256 for a wrong
+			// password) but the plaintext is no key.
+			return nil, fmt.Errorf("handshake: %w", ErrWrongPassword)
+		}
+		return k, err
 	}
+	return nil, errors.New("handshake: no private key in PEM data")
 }
 
 // ParsePrivateKeyDER parses a DER private key of Erlang's kind
-// 'RSAPrivateKey', 'ECPrivateKey', 'PrivateKeyInfo' (PKCS#8) or
-// 'DSAPrivateKey' (not supported: Go has no DSA TLS signing).
+// 'RSAPrivateKey', 'ECPrivateKey', 'DSAPrivateKey' (OpenSSL's form) or
+// 'PrivateKeyInfo' (PKCS#8, including DSA). DSA keys come back as *DSAKey.
 func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 	switch kind {
 	case "RSAPrivateKey":
@@ -119,6 +137,13 @@ func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 	case "PrivateKeyInfo":
 		k, err := x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
+			// crypto/x509 does not parse DSA in PKCS#8: try it ourselves.
+			if dk, isDSA, derr := parsePKCS8DSA(der); isDSA {
+				if derr != nil {
+					return nil, derr
+				}
+				return dk, nil
+			}
 			return nil, errors.New("handshake: malformed PKCS#8 private key")
 		}
 		s, ok := k.(crypto.Signer)
@@ -127,7 +152,7 @@ func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 		}
 		return s, nil
 	case "DSAPrivateKey":
-		return nil, errors.New("handshake: DSA keys are not supported")
+		return parseDSAPrivateKey(der)
 	}
 	return nil, fmt.Errorf("handshake: unknown private key kind %q", kind)
 }
@@ -148,9 +173,7 @@ func NewCertChain(der [][]byte, key crypto.Signer) (*CertChain, error) {
 	if err != nil {
 		return nil, fmt.Errorf("handshake: parsing leaf certificate: %w", err)
 	}
-	type equaler interface{ Equal(crypto.PublicKey) bool }
-	pub, ok := key.Public().(equaler)
-	if !ok || !pub.Equal(leaf.PublicKey) {
+	if !publicKeysEqual(key.Public(), leaf.PublicKey) {
 		return nil, fmt.Errorf("handshake: %w", ErrKeyMismatch)
 	}
 	out := &CertChain{DER: make([][]byte, len(der)), Leaf: leaf, Key: key}
@@ -158,6 +181,17 @@ func NewCertChain(der [][]byte, key crypto.Signer) (*CertChain, error) {
 		out.DER[i] = bytes.Clone(d)
 	}
 	return out, nil
+}
+
+// publicKeysEqual compares a key's public half with a certificate's key.
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	if da, ok := a.(*dsa.PublicKey); ok {
+		db, ok := b.(*dsa.PublicKey)
+		return ok && equalDSA(da, db)
+	}
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	ea, ok := a.(equaler)
+	return ok && ea.Equal(b)
 }
 
 // SelfSigned makes a self-signed certificate (usable as its own trust

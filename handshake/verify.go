@@ -73,6 +73,8 @@ func AlertFor(reason BadCertReason) record.AlertDescription {
 		return record.AlertCertificateUnknown
 	case NoPeerCertificate:
 		return record.AlertHandshakeFailure
+	case RevocationStatusUndetermined:
+		return record.AlertBadCertificate
 	case SelfSignedPeer, InvalidSignature, InvalidIssuer, NameNotPermitted,
 		MissingBasicConstraint, InvalidKeyUsage, HostnameCheckFailed,
 		MaxPathLengthReached:
@@ -89,15 +91,26 @@ func AlertFor(reason BadCertReason) record.AlertDescription {
 type BadCertError struct {
 	Reason BadCertReason
 	Cert   *x509.Certificate
+	// RevokedWhy is the CRL reason of {bad_cert, {revoked, Why}} (e.g.
+	// "keyCompromise") when Reason is Revoked.
+	RevokedWhy string
+}
+
+// reasonTerm is Reason in Erlang form: {revoked,Why} for a revocation.
+func (e *BadCertError) reasonTerm() string {
+	if e.Reason == Revoked && e.RevokedWhy != "" {
+		return "{revoked," + e.RevokedWhy + "}"
+	}
+	return string(e.Reason)
 }
 
 // Error gives the Erlang form "{bad_cert,Reason}" plus the subject, which is
 // public data.
 func (e *BadCertError) Error() string {
 	if e.Cert == nil {
-		return fmt.Sprintf("{bad_cert,%s}", e.Reason)
+		return fmt.Sprintf("{bad_cert,%s}", e.reasonTerm())
 	}
-	return fmt.Sprintf("{bad_cert,%s} (subject %q)", e.Reason, e.Cert.Subject.String())
+	return fmt.Sprintf("{bad_cert,%s} (subject %q)", e.reasonTerm(), e.Cert.Subject.String())
 }
 
 // Alert is AlertFor(e.Reason).
@@ -105,7 +118,7 @@ func (e *BadCertError) Alert() record.AlertDescription { return AlertFor(e.Reaso
 
 // AlertError turns e into the fatal alert the connection sends.
 func (e *BadCertError) AlertError() *record.AlertError {
-	return record.Fatal(e.Alert(), "{bad_cert,"+string(e.Reason)+"}")
+	return record.Fatal(e.Alert(), "{bad_cert,"+e.reasonTerm()+"}")
 }
 
 // VerifyEventKind says which of verify_fun's second arguments an event is.
@@ -139,6 +152,9 @@ type VerifyEvent struct {
 	Kind      VerifyEventKind
 	Reason    BadCertReason   // for EventBadCert
 	Extension *pkix.Extension // for EventExtension
+	// RevokedWhy is the CRL reason when Reason is Revoked: the event is
+	// {bad_cert, {revoked, RevokedWhy}}.
+	RevokedWhy string
 }
 
 // VerifyOutcome mirrors the verify_fun's return tag.
@@ -223,6 +239,19 @@ type PathOptions struct {
 	// (DER, as sent) when no trusted certificate is found, it may name one
 	// of those certificates trusted.
 	PartialChain func(chain [][]byte) (trusted []byte, ok bool)
+	// Profile is the certificate profile enforced on top of RFC 5280 path
+	// validation (profile.go); the zero value is ProfileAuto.
+	Profile Profile
+	// LeafKeyUsage is the key usage the peer key is needed for; when set
+	// and the peer certificate has a keyUsage extension, it must allow it.
+	LeafKeyUsage x509.KeyUsage
+	// Policy holds the RFC 5280 §6.1.1 policy inputs; nil is the
+	// permissive default (policy.go).
+	Policy *PolicyParams
+	// CRLCheck is the manual's crl_check and CRLs its CRL cache lookup
+	// (see crl.go); with CRLCheckOff no CRLs are looked up.
+	CRLCheck CRLCheck
+	CRLs     CRLSource
 }
 
 // ValidatedPath is an accepted path.
@@ -281,6 +310,9 @@ func ValidatePath(peerChain [][]byte, opts *PathOptions) (*ValidatedPath, error)
 	if now.IsZero() {
 		now = time.Now()
 	}
+	// Validity is encoded to the second: compare at that granularity, so
+	// notAfter covers its whole second (the web PKI's reading).
+	now = now.Truncate(time.Second)
 	b := &builder{leaf: leaf, pool: pool, anchors: roots, sigs: map[[2]*x509.Certificate]bool{}}
 	v := &validator{opts: opts, now: now, fun: opts.VerifyFun, state: opts.UserState, b: b}
 	if v.fun == nil {
@@ -384,7 +416,10 @@ func (b *builder) checkSig(child, parent *x509.Certificate) bool {
 		return false
 	}
 	b.nsigs++
-	ok := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) == nil
+	ok := !sha1Signed(child) && parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) == nil
+	if !ok && !sha1Signed(child) {
+		ok = checkDSASig(child, parent)
+	}
 	b.sigs[k] = ok
 	return ok
 }
@@ -531,6 +566,7 @@ type validator struct {
 	dry        bool // no verify_fun: stop at the first error
 	err        *BadCertError
 	overridden []BadCertReason
+	ncWork     int // name-constraint comparisons so far (maxConstraintComparisons)
 }
 
 // call runs the verify_fun on one event.
@@ -655,6 +691,15 @@ func (v *validator) walk(path []*x509.Certificate, anchorIsPeer bool) bool {
 		if nc, ok := anchorConstraints(anchor); ok && nc != nil {
 			ncs = append(ncs, nc)
 		}
+		if !v.checkAnchor(anchor) {
+			return false
+		}
+	}
+	// Certificate policies (RFC 5280 §6.1.2); the path has n-1 certificates
+	// below the anchor.
+	var pol *policyState
+	if !anchorIsPeer {
+		pol = newPolicyState(v.opts.Policy, n-1)
 	}
 	if !anchorIsPeer && (v.now.Before(anchor.NotBefore) || v.now.After(anchor.NotAfter)) {
 		// RFC 5280 leaves anchor validity to the relying party; we refuse an
@@ -686,6 +731,15 @@ func (v *validator) walk(path []*x509.Certificate, anchorIsPeer bool) bool {
 		if !ncOK && !v.bad(c, NameNotPermitted) {
 			return false
 		}
+		if !anchorIsPeer && !v.checkProfile(c, last, selfIssued) {
+			return false
+		}
+		if pol != nil && !pol.processCert(c, n-1-i, selfIssued) {
+			pol = nil // overridden: no further policy checks on this path
+			if !v.bad(c, PolicyRequirementNotMet) {
+				return false
+			}
+		}
 		if v.now.Before(c.NotBefore) || v.now.After(c.NotAfter) {
 			if !v.bad(c, CertExpired) {
 				return false
@@ -696,7 +750,11 @@ func (v *validator) walk(path []*x509.Certificate, anchorIsPeer bool) bool {
 				return false
 			}
 		}
-		if (last || !selfIssued) && !namesPermitted(c, ncs, last) {
+		if last || !selfIssued {
+			// Bound the quadratic work a hostile chain can ask for.
+			v.ncWork += ncCost(c, ncs)
+		}
+		if (last || !selfIssued) && (v.ncWork > maxConstraintComparisons || !namesPermitted(c, ncs, last)) {
 			if !v.bad(c, NameNotPermitted) {
 				return false
 			}
@@ -716,11 +774,17 @@ func (v *validator) walk(path []*x509.Certificate, anchorIsPeer bool) bool {
 			if nc != nil {
 				ncs = append(ncs, nc)
 			}
-			if !v.valid(c, false) {
+			if !v.checkRevocation(c, issuer, false) || !v.valid(c, false) {
 				return false
 			}
 			issuer = c
 			continue
+		}
+		if !v.checkRevocation(c, issuer, true) {
+			return false
+		}
+		if pol != nil && !pol.wrapUp(c) && !v.bad(c, PolicyRequirementNotMet) {
+			return false
 		}
 		// The peer certificate: hostname replaces valid_peer with
 		// {bad_cert, hostname_check_failed} when it fails, as OTP does.
@@ -773,9 +837,10 @@ func (v *validator) checkExtensions(c *x509.Certificate, last bool) (*nameConstr
 			if err != nil {
 				ncOK = false
 				nc = nil
-			} else if nc.unsupported && ext.Critical {
-				unknown = true
 			}
+			// Constraints on name forms we do not process (otherName, …)
+			// fail only a later certificate that has such names (RFC 5280
+			// §4.2.1.10); see namesPermitted.
 		}
 		if unknown && !v.extension(c, ext) {
 			return nil, true
@@ -912,6 +977,11 @@ func parseNameConstraints(der []byte) (*nameConstraints, error) {
 			case cbasn1.Tag(1).ContextSpecific():
 				into.email = append(into.email, string(base))
 			case cbasn1.Tag(2).ContextSpecific():
+				// RFC 5280 §4.2.1.10: a DNS constraint is a domain name;
+				// the leading period is only for URI and email forms.
+				if bytes.HasPrefix(base, []byte(".")) {
+					return errBad
+				}
 				into.dns = append(into.dns, string(base))
 			case cbasn1.Tag(6).ContextSpecific():
 				into.uri = append(into.uri, string(base))
@@ -951,6 +1021,11 @@ func namesPermitted(c *x509.Certificate, ncs []*nameConstraints, last bool) bool
 	if len(ncs) == 0 {
 		return true
 	}
+	for _, nc := range ncs {
+		if nc.unsupported && sanHasOtherForms(c) {
+			return false
+		}
+	}
 	subject, _ := canonName(c.RawSubject)
 	var emails []string
 	emails = append(emails, c.EmailAddresses...)
@@ -972,9 +1047,16 @@ func namesPermitted(c *x509.Certificate, ncs []*nameConstraints, last bool) bool
 			func(x int) bool { return dirMatch(nc.excluded.dirs[x], subject) }, len(nc.excluded.dirs)) {
 			return false
 		}
+		// directoryName SANs are names too (RFC 5280 §4.2.1.10).
+		for _, dn := range sanDirNames(c) {
+			if !allowed(len(nc.permitted.dirs) > 0, func(p int) bool { return dirMatch(nc.permitted.dirs[p], dn) }, len(nc.permitted.dirs),
+				func(x int) bool { return dirMatch(nc.excluded.dirs[x], dn) }, len(nc.excluded.dirs)) {
+				return false
+			}
+		}
 		for _, d := range dns {
 			if !allowed(len(nc.permitted.dns) > 0, func(p int) bool { return dnsMatch(nc.permitted.dns[p], d) }, len(nc.permitted.dns),
-				func(x int) bool { return dnsMatch(nc.excluded.dns[x], d) }, len(nc.excluded.dns)) {
+				func(x int) bool { return dnsExcluded(nc.excluded.dns[x], d) }, len(nc.excluded.dns)) {
 				return false
 			}
 		}

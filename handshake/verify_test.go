@@ -85,6 +85,8 @@ func mkCert(t testing.TB, s certSpec) *pkiNode {
 		PermittedIPRanges:       s.permIPs,
 		PermittedEmailAddresses: s.permEmails,
 		ExtraExtensions:         s.extra,
+		// RFC 5280 §4.2.1.10: name constraints are critical.
+		PermittedDNSDomainsCritical: len(s.permDNS)+len(s.exclDNS)+len(s.permIPs)+len(s.permEmails) > 0,
 	}
 	if !s.notBefore.IsZero() {
 		tmpl.NotBefore = s.notBefore

@@ -16,6 +16,7 @@ commands:
   ciphers    list cipher suites [erlang|openssl|all]
   versions   list protocol versions
   bench      handshake and bulk benchmarks side by side with crypto/tls
+  x509       x509 limbo FILE: run an x509-limbo file through our path validator
 `
 
 func main() {
@@ -38,6 +39,8 @@ func main() {
 		err = runVersions(args)
 	case "bench":
 		err = runBench(args)
+	case "x509":
+		err = runX509(args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
