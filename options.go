@@ -122,15 +122,46 @@ type Options struct {
 	CRLCheck CRLCheck
 	CRLCache CRLCache
 
-	Ciphers          []CipherSuite // ciphers, as suites
-	CipherString     string        // ciphers, as an OpenSSL-style string
-	Versions         []Version     // versions, highest preferred
-	HonorCipherOrder bool          // honor_cipher_order (server)
+	// Ciphers is the ciphers option as a list of suites: take them from
+	// Suite("ecdhe_rsa", "aes_128_gcm", "aead", "sha256") (the manual's
+	// tuple), handshake.SuiteByOpenSSLName or handshake.AllSuites.
+	Ciphers []CipherSuite
+	// CipherString is the ciphers option as text: OpenSSL names
+	// ("ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA"), IANA names or the
+	// manual's tuples ("{rsa,aes_128_cbc,sha}"), separated by ':', ',' or
+	// spaces. Give either Ciphers or CipherString. RC4, DES, 3DES, RSA key
+	// exchange, anonymous, PSK and SRP suites are used only when named here.
+	CipherString string
+	// Versions is the versions option, in any order (the highest is
+	// preferred); empty means the application's protocol_version
+	// (StartOptions.ProtocolVersions), else TLS 1.2 only. SSLv3 is used
+	// only when named.
+	Versions         []Version
+	HonorCipherOrder bool // honor_cipher_order (server)
+	// Fallback is the client's fallback option: send TLS_FALLBACK_SCSV
+	// (RFC 7507) so that a server that supports a higher version than
+	// this connection offers refuses it (inappropriate_fallback). Only for
+	// clients that retry with lower versions after a failure.
+	Fallback bool
+	// PaddingCheck is padding_check: nil or true checks every CBC padding
+	// byte. false stops checking the padding bytes of TLS 1.0 records, for
+	// legacy peers that send garbage there; it makes TLS 1.0 open to the
+	// POODLE padding-oracle attack (CVE-2014-8730), so leave it alone
+	// unless such a peer must be served. Other versions ignore it.
+	PaddingCheck *bool
 
 	ServerNameIndication string // server_name_indication (client)
 	DisableSNI           bool   // server_name_indication = disable
 
 	HibernateAfter time.Duration // hibernate_after; 0 = never
+
+	// Key-exchange options (options_kex.go).
+	DH              []byte        // dh: DER DHParameter (server; overrides DHFile)
+	DHFile          string        // dhfile: PEM "DH PARAMETERS" (server)
+	UserLookupFun   UserLookupFun // user_lookup_fun (PSK both sides, SRP server)
+	UserLookupState any           // the user_lookup_fun's UserState
+	PSKIdentity     string        // psk_identity: client identity, server hint
+	SRPIdentity     *SRPIdentity  // srp_identity (client)
 }
 
 // Int returns a pointer to n, for Options.Depth.
@@ -181,23 +212,18 @@ func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache
 	if len(o.Versions) == 0 {
 		cfg.Versions = []Version{TLSv1_2}
 	} else {
-		seen := map[Version]bool{}
-		for _, v := range o.Versions {
-			switch v {
-			case TLSv1, TLSv1_1, TLSv1_2:
-			case SSLv3:
-				return nil, optErr("versions", "sslv3 is not supported")
-			default:
-				return nil, optErr("versions", "unknown version %s", v)
-			}
-			if seen[v] {
-				return nil, optErr("versions", "%s listed twice", v)
-			}
-			seen[v] = true
+		vs, err := checkVersions("versions", o.Versions)
+		if err != nil {
+			return nil, err
 		}
-		cfg.Versions = append([]Version(nil), o.Versions...)
-		sortVersions(cfg.Versions)
+		cfg.Versions = vs
 	}
+	// fallback, padding_check
+	if o.Fallback && role != connection.Client {
+		return nil, optErr("fallback", "is a client option")
+	}
+	cfg.Fallback = o.Fallback
+	cfg.NoPaddingCheck = o.PaddingCheck != nil && !*o.PaddingCheck
 	// ciphers
 	suites := o.Ciphers
 	if o.CipherString != "" {
@@ -211,11 +237,16 @@ func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache
 		suites = s
 	}
 	if len(suites) == 0 {
-		suites = handshake.DefaultSuites(cfg.Versions[0])
+		// The default suites of every enabled version, in preference order.
+		for _, s := range handshake.AllSuites() {
+			if s.Default {
+				suites = append(suites, s)
+			}
+		}
 	}
-	for _, s := range suites {
+	for i, s := range suites {
 		if s == nil {
-			return nil, optErr("ciphers", "nil suite")
+			return nil, optErr("ciphers", "suite %d is unknown (nil; did ssl.Suite find no such suite?)", i+1)
 		}
 		for _, v := range cfg.Versions {
 			if s.SupportsVersion(v) {
@@ -258,7 +289,7 @@ func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache
 	if err := o.loadCertKey(cfg, pems); err != nil {
 		return nil, err
 	}
-	if role == connection.Server && cfg.Chain == nil {
+	if role == connection.Server && cfg.Chain == nil && !anySuiteWithoutCert(cfg.Suites) {
 		return nil, optErr("certfile", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
 	if err := o.loadCAs(cfg, pems); err != nil {
@@ -285,6 +316,9 @@ func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache
 	}
 	if o.HibernateAfter < 0 {
 		return nil, optErr("hibernate_after", "must be >= 0")
+	}
+	if err := o.resolveKex(cfg, role, pems); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
@@ -329,6 +363,26 @@ func (o *Options) resolveSock(s *connection.SockOpts) error {
 	}
 	s.Header = o.Header
 	return nil
+}
+
+// checkVersions validates a versions list (option name opt) and returns a
+// sorted copy, highest first. SSL 3.0 is accepted because it was named.
+func checkVersions(opt string, in []Version) ([]Version, error) {
+	seen := map[Version]bool{}
+	for _, v := range in {
+		switch v {
+		case SSLv3, TLSv1, TLSv1_1, TLSv1_2:
+		default:
+			return nil, optErr(opt, "unknown version %s", v)
+		}
+		if seen[v] {
+			return nil, optErr(opt, "%s listed twice", v)
+		}
+		seen[v] = true
+	}
+	vs := append([]Version(nil), in...)
+	sortVersions(vs)
+	return vs, nil
 }
 
 func sortVersions(vs []Version) {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	pa "github.com/asynkron/protoactor-go/actor"
@@ -127,6 +128,17 @@ type App struct {
 	pems    pemcache.Cache
 	ownPems *pemcache.FileCache // the default cache, whose checker Stop ends
 	crl     *crlcache.Internal  // the default crl_cache (ssl_crl_cache, internal)
+	// versions is the protocol_version application environment: the
+	// versions option of every connection that does not give its own.
+	versions []Version
+}
+
+// defaults fills in what o leaves to the application environment.
+func (a *App) defaults(o Options) *Options {
+	if len(o.Versions) == 0 && len(a.versions) > 0 {
+		o.Versions = a.versions
+	}
+	return &o
 }
 
 // StartOptions tune Start beyond its defaults (the ssl application
@@ -142,6 +154,11 @@ type StartOptions struct {
 	// changed files (OTP's ssl_pem_cache_clean); 0 means
 	// pemcache.DefaultCheckInterval (two minutes), negative never.
 	PemCheckInterval time.Duration
+	// ProtocolVersions is the protocol_version application environment:
+	// the versions of every connection whose Options.Versions is empty.
+	// Empty means TLS 1.2 only; SSL 3.0 is used only when named here or in
+	// Options.Versions.
+	ProtocolVersions []Version
 }
 
 // Start starts the ssl application in a new actor system. protoactor's own
@@ -156,6 +173,11 @@ func Start(logger ...*slog.Logger) (*App, error) {
 
 // StartWith starts the ssl application in a new actor system with o.
 func StartWith(o StartOptions) (*App, error) {
+	if len(o.ProtocolVersions) > 0 {
+		if _, err := checkVersions("protocol_version", o.ProtocolVersions); err != nil {
+			return nil, err
+		}
+	}
 	sys, err := actor.Start(actor.Options{Logger: o.Logger})
 	if err != nil {
 		return nil, err
@@ -174,6 +196,7 @@ func StartOn(as *pa.ActorSystem) (*App, error) {
 
 func newApp(sys *actor.System, o StartOptions) *App {
 	a := &App{sys: sys, pems: o.PemCache, crl: crlcache.New()}
+	a.versions = append([]Version(nil), o.ProtocolVersions...)
 	if a.pems == nil {
 		a.ownPems = pemcache.New(pemcache.Options{CheckInterval: o.PemCheckInterval})
 		a.ownPems.Start()
@@ -217,7 +240,7 @@ func (a *App) NewChannelOwner(buffer int) (*pa.PID, <-chan any, func()) {
 // Connect opens a TLS connection to host:port (ssl:connect/4). Timeout 0
 // means infinity; it covers the TCP connect and the handshake.
 func (a *App) Connect(host string, port int, opts Options, timeout time.Duration) (*Socket, error) {
-	cfg, err := a.withCRLCache(opts.resolve(connection.Client, host, a.pems))
+	cfg, err := a.withCRLCache(a.defaults(opts).resolve(connection.Client, host, a.pems))
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +264,7 @@ func (a *App) Connect(host string, port int, opts Options, timeout time.Duration
 // (ssl:connect/3 on a gen_tcp socket). Without ServerNameIndication no SNI
 // is sent and no host name is checked.
 func (a *App) ConnectConn(raw net.Conn, opts Options, timeout time.Duration) (*Socket, error) {
-	cfg, err := a.withCRLCache(opts.resolve(connection.Client, "", a.pems))
+	cfg, err := a.withCRLCache(a.defaults(opts).resolve(connection.Client, "", a.pems))
 	if err != nil {
 		return nil, err
 	}
@@ -253,19 +276,56 @@ type ListenSocket struct {
 	app  *App
 	ln   net.Listener
 	opts Options
+
+	mu     sync.Mutex
+	cfg    *connection.Config // the resolved listen options, shared read-only
+	cfgGen uint64             // PEM cache generation cfg was resolved at
+}
+
+// config returns the listen options resolved, re-resolving only when the
+// PEM cache has dropped or reloaded files since (so certificate changes on
+// disk still reach new connections, as in OTP).
+func (l *ListenSocket) config() (*connection.Config, error) {
+	gen, cacheable := pemGeneration(l.app.pems)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cacheable && l.cfg != nil && gen == l.cfgGen {
+		return l.cfg, nil
+	}
+	cfg, err := l.app.withCRLCache(l.app.defaults(l.opts).resolve(connection.Server, "", l.app.pems))
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
+		l.cfg, l.cfgGen = cfg, gen
+	}
+	return cfg, nil
+}
+
+// pemGeneration counts the PEM cache's invalidations; a cache that cannot
+// say (a user's own) makes every handshake resolve its options afresh.
+func pemGeneration(c pemcache.Cache) (uint64, bool) {
+	fc, ok := c.(*pemcache.FileCache)
+	if !ok {
+		return 0, false
+	}
+	st := fc.Stats()
+	return uint64(st.Invalidations + st.Clears), true
 }
 
 // Listen opens a TCP listener on addr ("host:port"; port 0 picks one) whose
 // accepted sockets inherit opts (ssl:listen/2). Options are checked now.
 func (a *App) Listen(addr string, opts Options) (*ListenSocket, error) {
-	if _, err := opts.resolve(connection.Server, "", a.pems); err != nil {
+	ls := &ListenSocket{app: a, opts: opts}
+	if _, err := ls.config(); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	return &ListenSocket{app: a, ln: ln, opts: opts}, nil
+	ls.ln = ln
+	return ls, nil
 }
 
 // Addr is the listener's address.
@@ -310,11 +370,13 @@ func (p *PendingSocket) Close() error { return p.raw.Close() }
 // ssl_accept/3, ssl:handshake in modern OTP). extra, when given, replaces
 // the listen options wholesale for this connection.
 func (a *App) Handshake(p *PendingSocket, extra *Options, timeout time.Duration) (*Socket, error) {
-	opts := p.ls.opts
+	var cfg *connection.Config
+	var err error
 	if extra != nil {
-		opts = *extra
+		cfg, err = a.withCRLCache(a.defaults(*extra).resolve(connection.Server, "", a.pems))
+	} else {
+		cfg, err = p.ls.config()
 	}
-	cfg, err := a.withCRLCache(opts.resolve(connection.Server, "", a.pems))
 	if err != nil {
 		p.raw.Close()
 		return nil, err
@@ -324,15 +386,20 @@ func (a *App) Handshake(p *PendingSocket, extra *Options, timeout time.Duration)
 
 // HandshakeConn upgrades a connected transport to TLS as the server.
 func (a *App) HandshakeConn(raw net.Conn, opts Options, timeout time.Duration) (*Socket, error) {
-	cfg, err := a.withCRLCache(opts.resolve(connection.Server, "", a.pems))
+	cfg, err := a.withCRLCache(a.defaults(opts).resolve(connection.Server, "", a.pems))
 	if err != nil {
 		return nil, err
 	}
 	return connection.Start(a.sys, raw, cfg, timeout)
 }
 
-// CipherSuites returns the suites (ssl:cipher_suites/1): "erlang" (the
-// default), "openssl" (their OpenSSL names) or "all".
+// CipherSuites returns the suites (ssl:cipher_suites/1) as text: "erlang"
+// (the default kind) lists the suites enabled by default in the manual's
+// tuple form "{ecdhe_rsa,aes_128_gcm,aead,sha256}", "openssl" the same
+// suites by their OpenSSL names, and "all" every implemented suite, in
+// tuple form; the suites in "all" but not in "erlang" (RSA key exchange,
+// RC4, DES, 3DES, anonymous, PSK, SRP) are used only when an explicit
+// ciphers option names them.
 func CipherSuites(kind ...string) ([]string, error) {
 	k := "erlang"
 	if len(kind) > 0 {
@@ -341,16 +408,16 @@ func CipherSuites(kind ...string) ([]string, error) {
 	var out []string
 	switch k {
 	case "erlang":
-		for _, s := range handshake.DefaultSuites(TLSv1_2) {
-			out = append(out, erlangSuite(s))
+		for _, s := range defaultSuites() {
+			out = append(out, s.ErlangName())
 		}
 	case "openssl":
-		for _, s := range handshake.DefaultSuites(TLSv1_2) {
+		for _, s := range defaultSuites() {
 			out = append(out, s.OpenSSLName)
 		}
 	case "all":
 		for _, s := range handshake.AllSuites() {
-			out = append(out, erlangSuite(s))
+			out = append(out, s.ErlangName())
 		}
 	default:
 		return nil, fmt.Errorf("cipher_suites: unknown type %q (erlang | openssl | all)", k)
@@ -358,9 +425,23 @@ func CipherSuites(kind ...string) ([]string, error) {
 	return out, nil
 }
 
-func erlangSuite(s *handshake.Suite) string {
-	kex, c, mac, prf := s.ErlangTuple()
-	return fmt.Sprintf("{%s,%s,%s,%s}", kex, c, mac, prf)
+// defaultSuites are the suites enabled by default for any available version.
+func defaultSuites() []*handshake.Suite {
+	var out []*handshake.Suite
+	for _, s := range handshake.AllSuites() {
+		if s.Default {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Suite returns the suite the manual names as the tuple {KeyExchange,
+// Cipher, Hash} or {KeyExchange, Cipher, Hash, PRF}, for Options.Ciphers,
+// e.g. ssl.Suite("ecdhe_rsa", "aes_128_gcm", "aead", "sha256"), or nil when
+// no implemented suite has that name (Options then reports an OptionError).
+func Suite(keyExchange, cipher, hash string, prf ...string) CipherSuite {
+	return handshake.SuiteByErlang(keyExchange, cipher, hash, prf...)
 }
 
 // VersionsInfo is versions/0's answer.
@@ -375,7 +456,7 @@ func Versions() VersionsInfo {
 	return VersionsInfo{
 		AppVsn:    AppVersion,
 		Supported: []Version{TLSv1_2},
-		Available: []Version{TLSv1_2, TLSv1_1, TLSv1},
+		Available: []Version{TLSv1_2, TLSv1_1, TLSv1, SSLv3},
 	}
 }
 

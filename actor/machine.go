@@ -171,7 +171,7 @@ func (s *System) SpawnMachine(b Builder) (*Ref, error) {
 		spawned = true
 		s.live.Add(1)
 		return &machineActor{sys: s, ref: ref, build: b}
-	})
+	}, pa.WithDispatcher(s.dispatcher))
 	pid, err := s.spawnUnder(s.conn, "", props)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ package actor
 import (
 	"errors"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +56,8 @@ type System struct {
 	stopping atomic.Bool
 	stopCh   chan struct{} // closed when Stop begins
 	stopOnce sync.Once
+
+	dispatcher *workerDispatcher // runs connection actors
 }
 
 // Start creates a new protoactor ActorSystem whose logging goes to opts.Logger
@@ -90,7 +93,8 @@ type treeReady struct {
 }
 
 func startOn(as *pa.ActorSystem, owned bool) (*System, error) {
-	s := &System{as: as, owned: owned, topDone: make(chan struct{}), stopCh: make(chan struct{})}
+	s := &System{as: as, owned: owned, topDone: make(chan struct{}), stopCh: make(chan struct{}),
+		dispatcher: newWorkerDispatcher(runtime.GOMAXPROCS(0), 300)}
 	ready := make(chan treeReady, 1)
 	top := &supervisor{done: s.topDone, onStarted: func(ctx pa.Context) {
 		var r treeReady
@@ -163,6 +167,7 @@ func (s *System) Stop() {
 		if s.owned {
 			s.as.Shutdown()
 		}
+		s.dispatcher.stop()
 	})
 }
 

@@ -40,8 +40,11 @@ func (c *conn) sendClientHello() error {
 	anyECDHE := false
 	for _, s := range c.cfg.Suites {
 		ch.CipherSuites = append(ch.CipherSuites, s.ID)
-		if s.KeyExchange == handshake.KXECDHEECDSA || s.KeyExchange == handshake.KXECDHERSA {
+		if s.KeyExchange.IsECDH() {
 			anyECDHE = true
+		}
+		if s.KeyExchange.IsSRP() && c.cfg.SRPUser != "" {
+			ch.SRPUser = c.cfg.SRPUser // RFC 5054 §2.8.1
 		}
 	}
 	if anyECDHE {
@@ -52,6 +55,7 @@ func (c *conn) sendClientHello() error {
 	if ch.Version >= record.VersionTLS12 {
 		ch.SignatureSchemes = c.cfg.Schemes
 	}
+	c.adjustClientHello(ch)
 	hs.clientHello = ch
 	c.queue(ch)
 	c.flush()
@@ -77,7 +81,7 @@ func (c *conn) clientHandshake(state statem.State, ev any) (statem.State, error)
 	case StateCertify:
 		switch m := ev.(type) {
 		case *handshake.Certificate:
-			if hs.peerLeaf != nil || hs.ske != nil {
+			if hs.peerLeaf != nil || hs.skeSeen || !c.suite.KeyExchange.NeedsCertificate() {
 				return state, unexpected("certificate out of order")
 			}
 			c.accept(m)
@@ -85,27 +89,32 @@ func (c *conn) clientHandshake(state statem.State, ev any) (statem.State, error)
 			if err != nil {
 				return state, err
 			}
-			if !handshake.KeyMatchesSuite(leaf.PublicKey, c.suite) {
+			if !handshake.CertMatchesSuite(leaf, c.suite) {
 				return state, record.Fatal(record.AlertUnsupportedCertificate, "server certificate key does not fit the cipher suite")
 			}
 			hs.peerLeaf = leaf
 			c.peerCerts = m.Certificates
 			return state, nil
 		case *handshake.ServerKeyExchange:
-			if hs.peerLeaf == nil || hs.ske != nil || !c.suite.KeyExchange.Ephemeral() {
+			if !c.certDone() || hs.skeSeen || !c.suite.KeyExchange.ServerKeyExchangeAllowed() {
 				return state, unexpected("server_key_exchange out of order")
 			}
 			c.accept(m)
-			return state, c.onServerKeyExchange(m)
+			hs.skeSeen = true
+			kx := c.suite.KeyExchange
+			if kx == handshake.KXECDHEECDSA || kx == handshake.KXECDHERSA {
+				return state, c.onServerKeyExchange(m)
+			}
+			return state, c.onKeyExchangeClient(m)
 		case *handshake.CertificateRequest:
-			if hs.peerLeaf == nil || hs.certReq != nil || (c.suite.KeyExchange.Ephemeral() && hs.ske == nil) {
+			if hs.peerLeaf == nil || hs.certReq != nil || (c.suite.KeyExchange.ServerKeyExchangeRequired() && !hs.skeSeen) {
 				return state, unexpected("certificate_request out of order")
 			}
 			c.accept(m)
 			hs.certReq = m
 			return state, nil
 		case *handshake.ServerHelloDone:
-			if hs.peerLeaf == nil || (c.suite.KeyExchange.Ephemeral() && hs.ske == nil) {
+			if !c.certDone() || (c.suite.KeyExchange.ServerKeyExchangeRequired() && !hs.skeSeen) {
 				return state, unexpected("server_hello_done out of order")
 			}
 			c.accept(m)
@@ -142,8 +151,8 @@ func (c *conn) clientHandshake(state statem.State, ev any) (statem.State, error)
 
 func (c *conn) onServerHello(sh *handshake.ServerHello) error {
 	hs := c.hs
-	if !c.versionAllowed(sh.Version) {
-		return record.Fatal(record.AlertProtocolVersion, "server chose a version we did not offer")
+	if err := c.checkServerVersion(sh); err != nil {
+		return err
 	}
 	var suite *handshake.Suite
 	for _, s := range c.cfg.Suites {
@@ -182,6 +191,11 @@ func (c *conn) onServerHello(sh *handshake.ServerHello) error {
 	c.sniHostname = c.cfg.ServerName
 	c.setWriteVersion(sh.Version)
 	return nil
+}
+
+// certDone reports whether the server's Certificate is in (or not needed).
+func (c *conn) certDone() bool {
+	return c.hs.peerLeaf != nil || !c.suite.KeyExchange.NeedsCertificate()
 }
 
 func (c *conn) versionAllowed(v record.Version) bool {
@@ -251,6 +265,18 @@ func (c *conn) sendClientFlight() error {
 		}
 		premaster = secret
 		c.queue(handshake.NewECDHEClientKeyExchange(priv.PublicKey().Bytes()))
+	case handshake.KXDHERSA, handshake.KXDHEDSS, handshake.KXDHAnon, handshake.KXECDHAnon,
+		handshake.KXECDHECDSA, handshake.KXECDHRSA, handshake.KXPSK, handshake.KXDHEPSK,
+		handshake.KXRSAPSK, handshake.KXSRPAnon, handshake.KXSRPRSA, handshake.KXSRPDSS:
+		pre, cke, err := c.clientPremaster()
+		if err != nil {
+			return err
+		}
+		if cke == nil {
+			return record.Fatal(record.AlertInternalError, "client key exchange too large")
+		}
+		premaster = pre
+		c.queue(cke)
 	case handshake.KXRSA:
 		pub, ok := hs.peerLeaf.PublicKey.(*rsa.PublicKey)
 		if !ok {
@@ -286,7 +312,6 @@ func (c *conn) queueCertificateVerify() error {
 	hs := c.hs
 	key := c.cfg.Chain.Key
 	cv := &handshake.CertificateVerify{Version: c.version}
-	msg := hs.transcript.Buffered()
 	if c.version >= record.VersionTLS12 {
 		scheme, ok := handshake.SelectSignatureScheme(key.Public(), hs.certReq.SignatureSchemes, c.version)
 		if !ok {
@@ -294,7 +319,7 @@ func (c *conn) queueCertificateVerify() error {
 		}
 		cv.HasScheme, cv.Scheme = true, scheme
 	}
-	sig, err := handshake.SignHandshake(key, cv.Scheme, c.version, msg, c.rand)
+	sig, err := handshake.SignCertificateVerify(key, cv.Scheme, c.version, &hs.transcript, c.masterSecret, c.rand)
 	if err != nil {
 		return err
 	}

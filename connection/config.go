@@ -61,9 +61,25 @@ type Config struct {
 	CRLCheck         handshake.CRLCheck // crl_check
 	CRLCache         crlcache.Cache     // crl_cache (the root fills in the App's internal cache)
 
+	// Key-exchange settings (dh/dhfile, user_lookup_fun, psk_identity,
+	// srp_identity).
+	DHGroup         *handshake.DHGroup // server: finite-field group (nil: ffdhe2048)
+	UserLookupFun   UserLookupFun      // psk (both sides) and srp (server)
+	UserLookupState any
+	PSKIdentity     string // client: identity; server: psk_identity_hint
+	SRPUser         string // client: srp_identity user name
+	SRPPassword     string // client: srp_identity password
+
 	ServerName       string // client: SNI to send and the host to check ("" = none)
 	VerifyHostname   string // client: host name checked against the certificate
 	HonorCipherOrder bool
+
+	// Fallback (client): send TLS_FALLBACK_SCSV (RFC 7507), the manual's
+	// fallback option.
+	Fallback bool
+	// NoPaddingCheck turns off the TLS 1.0 CBC padding-byte check
+	// (padding_check = false); it has no effect on other versions.
+	NoPaddingCheck bool
 
 	HandshakeTimeout time.Duration // 0 = infinity
 	HibernateAfter   time.Duration // 0 = never
@@ -71,6 +87,19 @@ type Config struct {
 	Now              func() time.Time
 
 	Sock SockOpts // initial socket options
+}
+
+// UserLookupFun is the manual's user_lookup_fun: for kind "psk" it returns
+// the shared secret ([]byte) for an identity (the client gets the server's
+// hint); for kind "srp" it returns an SRPUserInfo for a user name.
+type UserLookupFun func(kind, identity string, state any) (any, bool)
+
+// SRPUserInfo is what user_lookup_fun returns for SRP: {SRPParams, Salt,
+// DerivedKey}; the server derives the verifier from DerivedKey.
+type SRPUserInfo struct {
+	Params     string // srp_param_type(): "srp_1024" .. "srp_8192"
+	Salt       []byte
+	DerivedKey []byte // crypto:sha([Salt, crypto:sha([User, ":", Password])])
 }
 
 // SockOpts are the socket options of the manual that shape delivery.

@@ -115,6 +115,7 @@ func Start(sys *actor.System, raw net.Conn, cfg *Config, timeout time.Duration) 
 	c.out.hc.Version = record.VersionTLS10 // record version of the first flight, as most stacks send
 	c.out.hc.Rand = c.rand
 	c.in.Rand = c.rand
+	c.in.SetPaddingCheck(!cfg.NoPaddingCheck) // padding_check (TLS 1.0 only)
 	c.sock = &Socket{out: c.out, local: raw.LocalAddr(), remote: raw.RemoteAddr()}
 	c.writer = actor.NewWriter(raw, func(err error) {
 		if c.env != nil {
@@ -368,6 +369,18 @@ func (c *conn) onRecord(state statem.State, rec []byte) statem.Result {
 		}
 		if c.readShut {
 			record.PutBuffer(rec)
+			c.refill()
+			return statem.Keep()
+		}
+		if len(pt) == 0 {
+			record.PutBuffer(rec)
+			c.refill()
+			return statem.Keep()
+		}
+		if c.zeroCopy() {
+			// The common bulk case: the record's own buffer becomes the
+			// owner's Data, with no copy (Data.Release recycles it).
+			c.sendRecord(pt, rec)
 			c.refill()
 			return statem.Keep()
 		}

@@ -143,16 +143,7 @@ func (c *conn) deliver() {
 			return
 		}
 		c.sendData(p)
-		switch c.opts.Active.Kind {
-		case ActiveOnceKind:
-			c.opts.Active = Active{Kind: ActiveFalseKind}
-		case ActiveNKind:
-			c.opts.Active.N--
-			if c.opts.Active.N <= 0 {
-				c.opts.Active = Active{Kind: ActiveFalseKind}
-				c.env.Send(c.opts.Owner, &Passive{Socket: c.sock})
-			}
-		}
+		c.countDelivery()
 	}
 	if c.pendingRecv != nil && len(c.buf) > 0 {
 		p, err := c.nextPacket(c.pendingRecv.length)
@@ -164,6 +155,34 @@ func (c *conn) deliver() {
 			c.replyRecv(p, nil)
 		}
 	}
+}
+
+// countDelivery applies {active, once} and {active, N} after one Data.
+func (c *conn) countDelivery() {
+	switch c.opts.Active.Kind {
+	case ActiveOnceKind:
+		c.opts.Active = Active{Kind: ActiveFalseKind}
+	case ActiveNKind:
+		c.opts.Active.N--
+		if c.opts.Active.N <= 0 {
+			c.opts.Active = Active{Kind: ActiveFalseKind}
+			c.env.Send(c.opts.Owner, &Passive{Socket: c.sock})
+		}
+	}
+}
+
+// zeroCopy says whether a whole record can go to the owner as it is:
+// active, raw packets, binary mode, no header, nothing buffered before it.
+func (c *conn) zeroCopy() bool {
+	return c.opts.Active.Kind != ActiveFalseKind && len(c.buf) == 0 &&
+		c.opts.Packet == PacketRaw && c.opts.Mode == ModeBinary && c.opts.Header == 0
+}
+
+// sendRecord delivers plaintext pt that lives in the pooled record buffer
+// rec, handing the buffer's ownership to the owner.
+func (c *conn) sendRecord(pt, rec []byte) {
+	c.env.Send(c.opts.Owner, &Data{Socket: c.sock, Bytes: pt, pooled: rec})
+	c.countDelivery()
 }
 
 func (c *conn) failDelivery(err error) {

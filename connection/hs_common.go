@@ -24,6 +24,12 @@ type hsState struct {
 	curve         handshake.CurveID
 	peerLeaf      *x509.Certificate
 	ske           *handshake.ECDHEParams
+	skeSeen       bool                       // client: a ServerKeyExchange arrived
+	dh            *handshake.DHKey           // server: our ephemeral DH key
+	dhPeer        *handshake.DHEParams       // client: the server's DH group and value
+	srp           *handshake.SRPServer       // server: this exchange's SRP state
+	srpParams     *handshake.SRPServerParams // client: N, g, s, B
+	pskHint       string                     // client: the server's identity hint
 	certReq       *handshake.CertificateRequest
 	sentCert      bool // client: a non-empty Certificate was sent
 	clientCert    bool // server: the client sent a non-empty Certificate
@@ -89,7 +95,7 @@ func (c *conn) deriveKeys(premaster []byte) (clientW, serverW record.Cipher, err
 // finished computes our (or the peer's) Finished verify_data over the
 // transcript so far.
 func (c *conn) finished(client bool) []byte {
-	return handshake.FinishedData(c.suite, c.version, c.masterSecret, client, c.hs.transcript.Sum(c.suite, c.version))
+	return c.hs.transcript.Finished(c.suite, c.version, c.masterSecret, client)
 }
 
 // validatePeer runs path validation for the peer's chain per our options.

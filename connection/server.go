@@ -112,13 +112,10 @@ func (c *conn) chooseSuite(ch *handshake.ClientHello, v record.Version, haveCurv
 		offered[id] = true
 	}
 	usable := func(s *handshake.Suite) bool {
-		if !s.SupportsVersion(v) || c.cfg.Chain == nil || !handshake.KeyMatchesSuite(c.cfg.Chain.Leaf.PublicKey, s) {
+		if !s.SupportsVersion(v) || !c.serverSuiteUsable(s, ch, haveCurve) {
 			return false
 		}
-		if s.KeyExchange.Ephemeral() && !haveCurve {
-			return false
-		}
-		if v >= record.VersionTLS12 && s.KeyExchange != handshake.KXRSA {
+		if v >= record.VersionTLS12 && s.KeyExchange.SignedServerKeyExchange() {
 			if _, ok := handshake.SelectSignatureScheme(c.cfg.Chain.Key.Public(), ch.SignatureSchemes, v); !ok {
 				return false
 			}
@@ -147,7 +144,7 @@ func (c *conn) chooseSuite(ch *handshake.ClientHello, v record.Version, haveCurv
 
 func (c *conn) onClientHello(ch *handshake.ClientHello) error {
 	hs := c.hs
-	v, err := c.negotiateVersion(ch.Version)
+	v, err := c.checkClientVersion(ch)
 	if err != nil {
 		return err
 	}
@@ -212,18 +209,29 @@ func (c *conn) onClientHello(ch *handshake.ClientHello) error {
 		return err
 	}
 	sh.SessionID = sid
-	if suite.KeyExchange.Ephemeral() && ch.PointFormatsPresent {
+	if suite.KeyExchange.IsECDH() && ch.PointFormatsPresent {
 		sh.PointFormats = []uint8{0}
 	}
+	c.adjustServerHello(sh)
 	c.setWriteVersion(v)
 	c.queue(sh)
-	c.queue(&handshake.Certificate{Certificates: c.cfg.Chain.DER})
-	if suite.KeyExchange.Ephemeral() {
+	kx := suite.KeyExchange
+	if kx.NeedsCertificate() {
+		c.queue(&handshake.Certificate{Certificates: c.cfg.Chain.DER})
+	}
+	switch kx {
+	case handshake.KXECDHEECDSA, handshake.KXECDHERSA:
 		if err := c.queueServerKeyExchange(ch); err != nil {
 			return err
 		}
+	default:
+		if err := c.queueKeyExchangeServer(ch); err != nil {
+			return err
+		}
 	}
-	if c.cfg.Verify == VerifyPeer {
+	// Anonymous, PSK and SRP servers do not ask for a client certificate
+	// (RFC 5246 §7.4.4, RFC 4279 §2, RFC 5054 §2.7).
+	if c.cfg.Verify == VerifyPeer && kx.NeedsCertificate() && !kx.IsPSK() && !kx.IsSRP() {
 		req := &handshake.CertificateRequest{
 			Version:          v,
 			CertificateTypes: []uint8{1, 64}, // rsa_sign, ecdsa_sign
@@ -302,6 +310,14 @@ func (c *conn) onClientKeyExchange(m *handshake.ClientKeyExchange) error {
 		}
 		premaster = secret
 		hs.ecdhe = nil
+	case handshake.KXDHERSA, handshake.KXDHEDSS, handshake.KXDHAnon, handshake.KXECDHAnon,
+		handshake.KXECDHECDSA, handshake.KXECDHRSA, handshake.KXPSK, handshake.KXDHEPSK,
+		handshake.KXRSAPSK, handshake.KXSRPAnon, handshake.KXSRPRSA, handshake.KXSRPDSS:
+		pre, err := c.serverPremaster(m)
+		if err != nil {
+			return err
+		}
+		premaster = pre
 	case handshake.KXRSA:
 		enc, aerr := handshake.ParseRSAClientKey(m.Body, c.version)
 		if aerr != nil {
@@ -330,7 +346,7 @@ func (c *conn) onCertificateVerify(m *handshake.CertificateVerify) error {
 		return record.Fatal(record.AlertIllegalParameter, "certificate_verify with a scheme we did not offer")
 	}
 	// A nil *AlertError must not become a non-nil error interface.
-	if aerr := handshake.VerifyHandshake(hs.peerLeaf.PublicKey, m.Scheme, m.HasScheme, c.version, hs.transcript.Buffered(), m.Signature); aerr != nil {
+	if aerr := handshake.VerifyCertificateVerify(hs.peerLeaf.PublicKey, m.Scheme, m.HasScheme, c.version, &hs.transcript, c.masterSecret, m.Signature); aerr != nil {
 		return aerr
 	}
 	return nil

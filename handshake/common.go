@@ -30,6 +30,7 @@ const (
 	ExtServerName           uint16 = 0
 	ExtSupportedGroups      uint16 = 10
 	ExtECPointFormats       uint16 = 11
+	ExtSRP                  uint16 = 12 // RFC 5054 §2.8.1
 	ExtSignatureAlgorithms  uint16 = 13
 	ExtALPN                 uint16 = 16
 	ExtExtendedMasterSecret uint16 = 23
@@ -82,6 +83,7 @@ var DefaultSignatureSchemes = []SignatureScheme{
 	PSSWithSHA256, PSSWithSHA384, PSSWithSHA512,
 	PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512,
 	ECDSAWithSHA1, PKCS1WithSHA1,
+	DSAWithSHA256, DSAWithSHA384, DSAWithSHA512, DSAWithSHA1, // dhe_dss, srp_dss
 }
 
 // Version re-exports the record layer's version type for convenience.

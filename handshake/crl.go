@@ -6,6 +6,7 @@ package handshake
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -481,8 +482,16 @@ func inspect(rl *x509.RevocationList, now time.Time) *crlInfo {
 			}
 		}
 	}
-	if ci.delta && rl.Number == nil {
-		ci.problem = "delta CRL without cRLNumber"
+	// RFC 5280 §5.2.3: every CRL carries a non-critical cRLNumber (conforming
+	// CRL issuers MUST include it, MUST mark it non-critical). A CRL without
+	// one cannot be ordered against others or paired with delta CRLs, so
+	// it is not used.
+	switch num := crlExt(rl, oidCRLNumber); {
+	case num == nil || rl.Number == nil:
+		ci.problem = "CRL without cRLNumber"
+		return ci
+	case num.Critical:
+		ci.problem = "critical cRLNumber"
 		return ci
 	}
 	for i := range rl.RevokedCertificateEntries {
@@ -506,6 +515,16 @@ func inspect(rl *x509.RevocationList, now time.Time) *crlInfo {
 	return ci
 }
 
+// crlExt finds a CRL extension by OID.
+func crlExt(rl *x509.RevocationList, id asn1.ObjectIdentifier) *pkix.Extension {
+	for i := range rl.Extensions {
+		if rl.Extensions[i].Id.Equal(id) {
+			return &rl.Extensions[i]
+		}
+	}
+	return nil
+}
+
 // signedBy verifies the CRL's signature with issuer's key (RFC 5280 §6.3.3
 // (f), (g)); a keyUsage without cRLSign disqualifies the key.
 func (ci *crlInfo) signedBy(issuer *x509.Certificate) bool {
@@ -518,6 +537,15 @@ func (ci *crlInfo) signedBy(issuer *x509.Certificate) bool {
 	}
 	ci.sigOK = issuer.CheckSignature(ci.rl.SignatureAlgorithm, ci.rl.RawTBSRevocationList, ci.rl.Signature) == nil
 	return ci.sigOK
+}
+
+// signedByAlt verifies the CRL's signature with another candidate key than
+// the certificate issuer's (not cached: signedBy caches the issuer's).
+func (ci *crlInfo) signedByAlt(c *x509.Certificate) bool {
+	if hasExt(c, oidExtKU) && c.KeyUsage&x509.KeyUsageCRLSign == 0 {
+		return false
+	}
+	return c.CheckSignature(ci.rl.SignatureAlgorithm, ci.rl.RawTBSRevocationList, ci.rl.Signature) == nil
 }
 
 // entryStatus finds cert on the CRL. Entries of an indirect CRL belong to
@@ -601,6 +629,18 @@ func inScope(ci *crlInfo, cert *x509.Certificate, dp distPoint) bool {
 // not supported, so such CRLs leave the status undetermined). Delta CRLs
 // are applied over a matching complete CRL.
 func CheckRevocation(cert, issuer *x509.Certificate, crls []*x509.RevocationList, now time.Time) Revocation {
+	return checkRevocation(cert, issuer, crls, now, nil)
+}
+
+// crlSigners returns the certificates, other than the certificate's issuer,
+// whose keys may sign a CRL issued under the given name (RFC 5280 §6.3.3
+// (f): a CRL issuer's certificate validated to the same trust anchor).
+type crlSigners func(name []byte) []*x509.Certificate
+
+// checkRevocation is CheckRevocation with more candidate CRL signing keys:
+// a CA may sign its CRLs with a separate key (PKITS 4.4.19) or, across a key
+// rollover, with its other key (PKITS 4.5).
+func checkRevocation(cert, issuer *x509.Certificate, crls []*x509.RevocationList, now time.Time, signers crlSigners) Revocation {
 	dps, err := certDistPoints(cert)
 	if err != nil {
 		return Revocation{Status: RevocationUndetermined, Detail: "malformed cRLDistributionPoints"}
@@ -634,13 +674,25 @@ func CheckRevocation(cert, issuer *x509.Certificate, crls []*x509.RevocationList
 				continue
 			}
 			// (f), (g): only direct CRLs, signed by the issuer's key.
+			signer := issuer
 			if !nameEqual(ci.rl.RawIssuer, issuer.RawSubject) || !ci.signedBy(issuer) {
-				detail = "CRL signature not verified by the issuer"
-				continue
+				signer = nil
+				if signers != nil && nameEqual(ci.rl.RawIssuer, cert.RawIssuer) {
+					for _, alt := range signers(ci.rl.RawIssuer) {
+						if ci.signedByAlt(alt) {
+							signer = alt
+							break
+						}
+					}
+				}
+				if signer == nil {
+					detail = "CRL signature not verified by the issuer"
+					continue
+				}
 			}
 			code, listed := -1, false
 			// (h): a delta CRL over this one wins.
-			if d := findDelta(infos, ci, issuer); d != nil {
+			if d := findDelta(infos, ci, signer); d != nil {
 				if c, ok := d.entryStatus(cert); ok {
 					code, listed = c, true
 				}
@@ -708,7 +760,7 @@ func (v *validator) checkRevocation(c, issuer *x509.Certificate, peer bool) bool
 		if err != nil {
 			res.Detail = "CRL lookup failed"
 		} else {
-			res = CheckRevocation(c, issuer, crls, v.now)
+			res = checkRevocation(c, issuer, crls, v.now, v.crlSigners(issuer))
 		}
 	}
 	switch res.Status {
@@ -721,6 +773,65 @@ func (v *validator) checkRevocation(c, issuer *x509.Certificate, peer bool) bool
 		return true
 	}
 	return v.bad(c, RevocationStatusUndetermined)
+}
+
+// maxCRLSignerCandidates bounds the certificates tried as a CRL's signer;
+// maxCRLSignerDepth bounds the nesting of CRL signer validations (a CRL
+// signer's own revocation is checked, possibly with its own CRL signer).
+const (
+	maxCRLSignerCandidates = 4
+	maxCRLSignerDepth      = 2
+)
+
+// crlSigners offers, besides issuer, the certificates named like a CRL's
+// issuer that may have signed it: those on the path being validated
+// (validated by this very walk, to its anchor) and peer-sent ones whose own
+// path validates to the same anchor (RFC 5280 §6.3.3 (f)), their own
+// revocation checked with the same crl_check mode (PKITS 4.4.21: a revoked
+// CRL signer).
+func (v *validator) crlSigners(issuer *x509.Certificate) crlSigners {
+	if v.opts.crlSignerDepth >= maxCRLSignerDepth {
+		return nil
+	}
+	return func(name []byte) []*x509.Certificate {
+		var out []*x509.Certificate
+		seen := map[*x509.Certificate]bool{issuer: true}
+		for _, c := range v.path {
+			if len(out) < maxCRLSignerCandidates && !seen[c] && nameEqual(c.RawSubject, name) {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+		if v.b == nil || len(v.path) == 0 {
+			return out
+		}
+		anchor := v.path[len(v.path)-1]
+		for _, c := range v.b.pool {
+			if len(out) >= maxCRLSignerCandidates {
+				break
+			}
+			if seen[c] || !nameEqual(c.RawSubject, name) {
+				continue
+			}
+			seen[c] = true
+			chain := [][]byte{c.Raw}
+			for _, o := range v.b.pool {
+				if o != c {
+					chain = append(chain, o.Raw)
+				}
+			}
+			_, err := ValidatePath(chain, &PathOptions{
+				Roots: []*x509.Certificate{anchor}, Now: v.now, Depth: -1,
+				Role: AnyPurpose, Profile: v.opts.Profile,
+				CRLCheck: v.opts.CRLCheck, CRLs: v.opts.CRLs,
+				crlSignerDepth: v.opts.crlSignerDepth + 1,
+			})
+			if err == nil {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
 }
 
 // badRevoked reports {bad_cert, {revoked, why}} on c, as bad does.

@@ -385,6 +385,8 @@ type ClientHello struct {
 	// SessionTicket is its content (empty asks for a new ticket).
 	SessionTicket   []byte
 	TicketSupported bool
+	// SRPUser is the srp extension's srp_I (RFC 5054 §2.8.1); "" means absent.
+	SRPUser string
 
 	// Extensions lists every extension type seen, in order (decode only).
 	Extensions []uint16
@@ -439,6 +441,15 @@ func (m *ClientHello) Marshal() []byte {
 			if len(m.SupportedPoints) > 0 {
 				msgAddExtension(b, ExtECPointFormats, func(b *cryptobyte.Builder) {
 					b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(m.SupportedPoints) })
+				})
+			}
+			if m.SRPUser != "" {
+				if len(m.SRPUser) > 255 {
+					b.SetError(msgLimitErr("srp user name longer than 255 bytes"))
+					return
+				}
+				msgAddExtension(b, ExtSRP, func(b *cryptobyte.Builder) {
+					b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(m.SRPUser)) })
 				})
 			}
 			if len(m.SignatureSchemes) > 0 {
@@ -539,6 +550,10 @@ func (m *ClientHello) parseExtension(typ uint16, data cryptobyte.String) *record
 		ok = data.ReadUint8LengthPrefixed(&pts) && !pts.Empty()
 		m.SupportedPoints = pts
 		m.PointFormatsPresent = true
+	case ExtSRP: // RFC 5054 §2.8.1: opaque srp_I<1..2^8-1>
+		var user cryptobyte.String
+		ok = data.ReadUint8LengthPrefixed(&user) && !user.Empty()
+		m.SRPUser = string(user)
 	case ExtSignatureAlgorithms: // RFC 5246 §7.4.1.4.1
 		m.SignatureSchemes, ok = msgReadSchemes(&data)
 	case ExtALPN: // RFC 7301 §3.1

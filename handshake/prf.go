@@ -4,7 +4,9 @@
 package handshake
 
 import (
+	"bytes"
 	"crypto/aes"
+	"crypto/des"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha1"
@@ -103,11 +105,45 @@ func concat(a, b []byte) []byte {
 }
 
 // MasterSecret derives the 48-byte master secret from the pre-master secret
-// (RFC 5246 §8.1).
+// (RFC 5246 §8.1; RFC 6101 §6.1 for SSL 3.0).
 func MasterSecret(s *Suite, v Version, pre, clientRandom, serverRandom []byte) []byte {
 	out := make([]byte, MasterSecretLen)
+	if v == record.VersionSSL30 {
+		ssl3Expand(pre, concat(clientRandom, serverRandom), out)
+		return out
+	}
 	s.PRF(v)(pre, labelMasterSecret, concat(clientRandom, serverRandom), out)
 	return out
+}
+
+// ssl3Expand is SSL 3.0's key derivation (RFC 6101 §6.1 and §6.2.2):
+// MD5(secret + SHA('A' + secret + seed)) + MD5(secret + SHA('BB' + secret +
+// seed)) + ... until out is full. The master secret uses seed =
+// client_random + server_random, the key block server_random +
+// client_random.
+func ssl3Expand(secret, seed, out []byte) {
+	var label [26]byte
+	m, sh := md5.New(), sha1.New()
+	var inner []byte
+	for i := 0; len(out) > 0; i++ {
+		if i >= len(label) {
+			panic("handshake: SSL 3.0 key block too long") // at most 26*16 bytes: never for real suites
+		}
+		for j := 0; j <= i; j++ {
+			label[j] = 'A' + byte(i)
+		}
+		sh.Reset()
+		sh.Write(label[:i+1])
+		sh.Write(secret)
+		sh.Write(seed)
+		inner = sh.Sum(inner[:0])
+		m.Reset()
+		m.Write(secret)
+		m.Write(inner)
+		var blk [md5.Size]byte
+		m.Sum(blk[:0])
+		out = out[copy(out, blk[:]):]
+	}
 }
 
 // ExtendedMasterSecret derives the master secret bound to the session hash
@@ -142,7 +178,11 @@ func DeriveKeys(s *Suite, v Version, master, clientRandom, serverRandom []byte) 
 	ivl := s.ivLen(v)
 	n := 2*s.MACLen + 2*s.KeyLen + 2*ivl
 	kb := make([]byte, n)
-	s.PRF(v)(master, labelKeyExpansion, concat(serverRandom, clientRandom), kb)
+	if v == record.VersionSSL30 {
+		ssl3Expand(master, concat(serverRandom, clientRandom), kb)
+	} else {
+		s.PRF(v)(master, labelKeyExpansion, concat(serverRandom, clientRandom), kb)
+	}
 	cut := func(l int) []byte {
 		if l == 0 {
 			return nil
@@ -163,7 +203,9 @@ func DeriveKeys(s *Suite, v Version, master, clientRandom, serverRandom []byte) 
 
 // FinishedData computes the 12-byte verify_data of a Finished message
 // (RFC 5246 §7.4.9): PRF(master, "client finished"|"server finished",
-// Hash(handshake_messages)). transcriptHash comes from Transcript.Sum.
+// Hash(handshake_messages)). transcriptHash comes from Transcript.Sum. It
+// does not cover SSL 3.0, whose Finished hashes the messages with the
+// master secret: use Transcript.Finished, which handles every version.
 func FinishedData(s *Suite, v Version, master []byte, isClient bool, transcriptHash []byte) []byte {
 	label := labelServerFinished
 	if isClient {
@@ -172,6 +214,75 @@ func FinishedData(s *Suite, v Version, master []byte, isClient bool, transcriptH
 	out := make([]byte, FinishedLen)
 	s.PRF(v)(master, label, transcriptHash, out)
 	return out
+}
+
+// Finished returns the verify_data of our (isClient) or the peer's Finished
+// for suite s at version v over the messages written so far: FinishedData
+// for TLS, and for SSL 3.0 (RFC 6101 §5.6.9) the 36 bytes
+// MD5(master + pad_2 + MD5(messages + Sender + master + pad_1)) +
+// SHA(master + pad_2 + SHA(messages + Sender + master + pad_1)), with Sender
+// "CLNT" or "SRVR".
+func (t *Transcript) Finished(s *Suite, v Version, master []byte, isClient bool) []byte {
+	if v != record.VersionSSL30 {
+		return FinishedData(s, v, master, isClient, t.Sum(s, v))
+	}
+	sender := []byte("SRVR")
+	if isClient {
+		sender = []byte("CLNT")
+	}
+	return t.ssl3Digest(master, sender)
+}
+
+// ssl3Digest computes hash(master + pad_2 + hash(messages + sender + master
+// + pad_1)) for MD5 and SHA-1 and returns their concatenation.
+func (t *Transcript) ssl3Digest(master, sender []byte) []byte {
+	out := make([]byte, 0, md5.Size+sha1.Size)
+	for _, nh := range []func() hash.Hash{md5.New, sha1.New} {
+		in := nh()
+		if running := t.running(in.Size()); running != nil {
+			in = running
+		} else {
+			in.Write(t.buf)
+		}
+		padLen := record.SSL3PadLen(in.Size())
+		in.Write(sender)
+		in.Write(master)
+		in.Write(bytes.Repeat([]byte{0x36}, padLen))
+		inner := in.Sum(nil)
+		o := nh()
+		o.Write(master)
+		o.Write(bytes.Repeat([]byte{0x5c}, padLen))
+		o.Write(inner)
+		out = o.Sum(out)
+	}
+	return out
+}
+
+// running returns a copy of the running legacy MD5 (size 16) or SHA-1 hash,
+// or nil when there is none.
+func (t *Transcript) running(size int) hash.Hash {
+	src := t.sha1
+	if size == md5.Size {
+		src = t.md5
+	}
+	if src == nil {
+		return nil
+	}
+	type cloner interface {
+		MarshalBinary() ([]byte, error)
+	}
+	state, err := src.(cloner).MarshalBinary()
+	if err != nil {
+		return nil
+	}
+	h := md5.New()
+	if size != md5.Size {
+		h = sha1.New()
+	}
+	if err := h.(interface{ UnmarshalBinary([]byte) error }).UnmarshalBinary(state); err != nil {
+		return nil
+	}
+	return h
 }
 
 // Transcript accumulates the raw handshake messages (header included) for
@@ -285,12 +396,20 @@ func (s *Suite) NewCiphers(kb KeyBlock, v Version) (clientWrite, serverWrite rec
 			return record.NewAESGCM(key, iv)
 		case ChaCha20Poly1305:
 			return record.NewChaCha20Poly1305(key, iv)
+		}
+		h := s.MAC.macHash()
+		if h == nil {
+			return nil, fmt.Errorf("handshake: cipher %v with MAC %v is not implemented", s.Cipher, s.MAC)
+		}
+		switch s.Cipher {
 		case AES128CBC, AES256CBC:
-			h := s.MAC.macHash()
-			if h == nil {
-				break
-			}
 			return record.NewCBC(aes.NewCipher, key, h, macKey, v, iv)
+		case TripleDESEDECBC:
+			return record.NewCBC(des.NewTripleDESCipher, key, h, macKey, v, iv)
+		case DESCBC:
+			return record.NewCBC(des.NewCipher, key, h, macKey, v, iv)
+		case RC4128:
+			return record.NewRC4(key, h, macKey, v)
 		}
 		return nil, fmt.Errorf("handshake: cipher %v with MAC %v is not implemented", s.Cipher, s.MAC)
 	}

@@ -502,3 +502,90 @@ func TestNewCiphersRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSSL3KeySchedule checks the SSL 3.0 master secret, key block (RFC 6101
+// §6.1, §6.2.2), Finished (§5.6.9) and CertificateVerify digest (§5.6.8)
+// against values computed independently with Python's hashlib from the
+// RFC's formulas.
+func TestSSL3KeySchedule(t *testing.T) {
+	pre := append([]byte{3, 0}, seq(46, 0)...)
+	cr, sr := seq(32, 0x20), seq(32, 0x40)
+	s := SuiteByOpenSSLName("DES-CBC3-SHA")
+	v := record.VersionSSL30
+	ms := MasterSecret(s, v, pre, cr, sr)
+	if got := hex.EncodeToString(ms); got != "cd688e4a9a327775287ffd5f17319b03cb9d8f1d195f9f99c429728076213e38353b56b876fd92a83b7345d68ea435c4" {
+		t.Fatalf("master secret %s", got)
+	}
+	kb := DeriveKeys(s, v, ms, cr, sr)
+	var all []byte
+	for _, b := range [][]byte{kb.ClientMAC, kb.ServerMAC, kb.ClientKey, kb.ServerKey, kb.ClientIV, kb.ServerIV} {
+		all = append(all, b...)
+	}
+	if got := hex.EncodeToString(all); got != "2801d773aae111c26f894db5c82d7e783e69e8b976470d899be259273539d2a13e36adaad823095bce4cd2322e9f119711d65ba11e77b3d2f9df78253bc85c9cffbe0434f45caca25996e314eac46481fa586061e92745696452a6b54f6a23667307a5a2f9c4c2fd" {
+		t.Fatalf("key block %s", got)
+	}
+	if len(kb.ClientIV) != 8 || len(kb.ClientKey) != 24 || len(kb.ClientMAC) != 20 {
+		t.Fatalf("key block cut %d %d %d", len(kb.ClientMAC), len(kb.ClientKey), len(kb.ClientIV))
+	}
+	if _, _, err := s.NewCiphers(kb, v); err != nil {
+		t.Fatal(err)
+	}
+	for _, running := range []bool{false, true} {
+		var tr Transcript
+		tr.Write([]byte("handshake "))
+		if running {
+			tr.SetHash(s, v) // the running MD5/SHA-1 must give the same
+		}
+		tr.Write([]byte("messages"))
+		if got := hex.EncodeToString(tr.Finished(s, v, ms, true)); got != "56b1c7f8152ec2fdf64ac2d75b18a1c9bee54d717b8adf04e51e87a829935022e14c22e5" {
+			t.Fatalf("client finished %s (running %v)", got, running)
+		}
+		if got := hex.EncodeToString(tr.Finished(s, v, ms, false)); got != "262398e902dc6b49ba3dc476f94d6ebb5e8990ed348cfbd958c5e32ae4d57c1c8e1e0235" {
+			t.Fatalf("server finished %s (running %v)", got, running)
+		}
+		if got := hex.EncodeToString(tr.ssl3Digest(ms, nil)); got != "ad6ab8e5554c4076f0bdca9a136b0ca601533cda62280c77d4ecf8f25160cde0cd59348e" {
+			t.Fatalf("certificate verify digest %s", got)
+		}
+		// Finished does not disturb the running hashes.
+		if a, b := tr.Finished(s, v, ms, true), tr.Finished(s, v, ms, true); !bytes.Equal(a, b) {
+			t.Fatal("Finished changed the transcript")
+		}
+	}
+	// TLS versions still go through the PRF.
+	var tr Transcript
+	tr.Write([]byte("x"))
+	tr.SetHash(s, record.VersionTLS10)
+	if got, want := tr.Finished(s, record.VersionTLS10, ms, true), FinishedData(s, record.VersionTLS10, ms, true, tr.Sum(s, record.VersionTLS10)); !bytes.Equal(got, want) {
+		t.Fatal("TLS 1.0 Finished differs from FinishedData")
+	}
+}
+
+// TestNewCiphersEveryCipher builds and round-trips record ciphers for
+// every suite at every version it allows.
+func TestNewCiphersEveryCipher(t *testing.T) {
+	for _, s := range AllSuites() {
+		for _, v := range []Version{record.VersionSSL30, record.VersionTLS10, record.VersionTLS11, record.VersionTLS12} {
+			if !s.SupportsVersion(v) {
+				continue
+			}
+			ms := seq(48, 1)
+			kb := DeriveKeys(s, v, ms, seq(32, 2), seq(32, 3))
+			cw, _, err := s.NewCiphers(kb, v)
+			if err != nil {
+				t.Fatalf("%s %v: %v", s.Name, v, err)
+			}
+			cw2, _, _ := s.NewCiphers(kb, v) // the server's copy of the client write keys
+			w := &record.HalfConn{Version: v}
+			r := &record.HalfConn{Version: v}
+			w.SetCipher(cw)
+			r.SetCipher(cw2)
+			rec, err := w.Seal(nil, record.TypeApplicationData, []byte("ping over "+s.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, pt, aerr := r.Open(rec); aerr != nil || string(pt) != "ping over "+s.Name {
+				t.Fatalf("%s %v: %v", s.Name, v, aerr)
+			}
+		}
+	}
+}

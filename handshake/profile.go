@@ -36,6 +36,11 @@ const (
 	// ProfileWebPKI adds, for a ServerAuth peer, the CA/Browser Forum
 	// Baseline Requirements rules listed in docs/x509.md.
 	ProfileWebPKI
+	// ProfileRFC3280 is ProfileRFC5280 for certificates issued under RFC
+	// 3280, whose §4.2.1.12 let CAs mark policyConstraints non-critical
+	// (RFC 5280 §4.2.1.11 made it a MUST). NIST PKITS v1.0.1 is written to
+	// RFC 3280 and its valid policy paths (4.8–4.12) rely on this.
+	ProfileRFC3280
 )
 
 // webPKI reports whether the web-PKI rules apply to this validation.
@@ -152,9 +157,14 @@ func (v *validator) checkProfile(c *x509.Certificate, last, selfIssued bool) boo
 			return false
 		}
 	}
-	// §4.2.1.11 asks CAs to mark policyConstraints critical, but PKITS's
-	// valid policy paths (4.8–4.12) carry it non-critical, so a relying
-	// party cannot insist: it is processed either way.
+	// §4.2.1.11: conforming CAs MUST mark policyConstraints critical (a
+	// validator that skipped it would silently drop the constraint). RFC
+	// 3280 allowed it non-critical, hence ProfileRFC3280.
+	if crit, ok := extOf(c, oidExtPC); ok && !crit && v.opts.Profile != ProfileRFC3280 {
+		if !check(false, PolicyRequirementNotMet) {
+			return false
+		}
+	}
 	if !last {
 		return true
 	}

@@ -5,6 +5,7 @@ package handshake
 
 import (
 	"crypto"
+	"crypto/dsa" //nolint:staticcheck // dhe_dss and srp_dss need DSA signatures.
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/md5"
@@ -17,6 +18,14 @@ import (
 	"github.com/erlang-ssl-go/ssl/record"
 )
 
+// DSA signature schemes (RFC 5246 §7.4.1.4.1: hash << 8 | dsa(2)).
+const (
+	DSAWithSHA1   SignatureScheme = 0x0202
+	DSAWithSHA256 SignatureScheme = 0x0402
+	DSAWithSHA384 SignatureScheme = 0x0502
+	DSAWithSHA512 SignatureScheme = 0x0602
+)
+
 type sigAlg int
 
 const (
@@ -24,6 +33,7 @@ const (
 	sigPKCS1
 	sigPSS
 	sigECDSA
+	sigDSA
 )
 
 // schemeParams returns the signature algorithm and hash of a scheme.
@@ -51,6 +61,14 @@ func schemeParams(s SignatureScheme) (sigAlg, crypto.Hash) {
 		return sigECDSA, crypto.SHA384
 	case ECDSAWithP521AndSHA512:
 		return sigECDSA, crypto.SHA512
+	case DSAWithSHA1:
+		return sigDSA, crypto.SHA1
+	case DSAWithSHA256:
+		return sigDSA, crypto.SHA256
+	case DSAWithSHA384:
+		return sigDSA, crypto.SHA384
+	case DSAWithSHA512:
+		return sigDSA, crypto.SHA512
 	}
 	return sigUnknown, 0
 }
@@ -69,7 +87,7 @@ func schemeCurve(s SignatureScheme) elliptic.Curve {
 }
 
 // legacyDigest is what TLS 1.0/1.1 sign (RFC 2246 §7.4.3): MD5 || SHA-1 for
-// RSA (raw PKCS#1, no DigestInfo), SHA-1 for ECDSA (RFC 4492 §5.4).
+// RSA (raw PKCS#1, no DigestInfo), SHA-1 for DSA and ECDSA (RFC 4492 §5.4).
 func legacyDigest(isRSA bool, msg []byte) ([]byte, crypto.Hash) {
 	if isRSA {
 		m, s := md5.Sum(msg), sha1.Sum(msg)
@@ -97,7 +115,8 @@ func SignHandshake(key crypto.Signer, scheme SignatureScheme, v Version, msg []b
 	pub := key.Public()
 	_, isRSA := pub.(*rsa.PublicKey)
 	_, isEC := pub.(*ecdsa.PublicKey)
-	if !isRSA && !isEC {
+	_, isDSA := pub.(*dsa.PublicKey)
+	if !isRSA && !isEC && !isDSA {
 		return nil, fmt.Errorf("handshake: unsupported key type %T", pub)
 	}
 	if v < record.VersionTLS12 {
@@ -108,7 +127,7 @@ func SignHandshake(key crypto.Signer, scheme SignatureScheme, v Version, msg []b
 	if alg == sigUnknown {
 		return nil, fmt.Errorf("handshake: unsupported signature scheme 0x%04x", uint16(scheme))
 	}
-	if (alg == sigECDSA) != isEC {
+	if (alg == sigECDSA) != isEC || (alg == sigDSA) != isDSA {
 		return nil, fmt.Errorf("handshake: signature scheme 0x%04x does not fit the key", uint16(scheme))
 	}
 	d := digest(h, msg)
@@ -127,7 +146,8 @@ func SignHandshake(key crypto.Signer, scheme SignatureScheme, v Version, msg []b
 func VerifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, hasScheme bool, v Version, msg, sig []byte) *record.AlertError {
 	rsaPub, isRSA := pub.(*rsa.PublicKey)
 	ecPub, isEC := pub.(*ecdsa.PublicKey)
-	if !isRSA && !isEC {
+	dsaPub, isDSA := pub.(*dsa.PublicKey)
+	if !isRSA && !isEC && !isDSA {
 		return record.Fatal(record.AlertUnsupportedCertificate, "unsupported public key type")
 	}
 	bad := record.Fatal(record.AlertDecryptError, "bad handshake signature")
@@ -142,17 +162,27 @@ func VerifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, hasScheme boo
 			}
 			return nil
 		}
+		if isDSA {
+			if !VerifyDSA(dsaPub, d, sig) {
+				return bad
+			}
+			return nil
+		}
 		if !ecdsa.VerifyASN1(ecPub, d, sig) {
 			return bad
 		}
 		return nil
 	}
 	alg, h := schemeParams(scheme)
-	if alg == sigUnknown || (alg == sigECDSA) != isEC {
+	if alg == sigUnknown || (alg == sigECDSA) != isEC || (alg == sigDSA) != isDSA {
 		return record.Fatal(record.AlertIllegalParameter, "signature scheme does not fit the peer's key")
 	}
 	d := digest(h, msg)
 	switch alg {
+	case sigDSA:
+		if !VerifyDSA(dsaPub, d, sig) {
+			return bad
+		}
 	case sigECDSA:
 		// In TLS 1.2 the scheme names only the hash; the curve is not bound.
 		if !ecdsa.VerifyASN1(ecPub, d, sig) {
@@ -184,6 +214,8 @@ func keyFits(pub crypto.PublicKey, s SignatureScheme, strictCurve bool) bool {
 			// DigestInfo (<= 19 bytes) + hash + 11 bytes of padding.
 			return k.Size() >= 19+h.Size()+11
 		}
+	case *dsa.PublicKey:
+		return alg == sigDSA
 	case *ecdsa.PublicKey:
 		if alg != sigECDSA {
 			return false
@@ -224,6 +256,8 @@ func SelectSignatureScheme(key crypto.PublicKey, peerSchemes []SignatureScheme, 
 		sha1Scheme = PKCS1WithSHA1
 	case *ecdsa.PublicKey:
 		sha1Scheme = ECDSAWithSHA1
+	case *dsa.PublicKey:
+		sha1Scheme = DSAWithSHA1
 	default:
 		return 0, false
 	}
@@ -250,19 +284,71 @@ func SchemeAllowed(s SignatureScheme, ours []SignatureScheme) bool {
 }
 
 // KeyMatchesSuite reports whether a certificate's public key can serve the
-// suite: ECDHE_ECDSA needs an ECDSA key; ECDHE_RSA and RSA key exchange
-// need an RSA key. pub may be a public key or a crypto.Signer.
+// suite: *_ECDSA and static ECDH need an EC key (for ecdh_rsa the
+// certificate must also be RSA-signed: see CertMatchesSuite); *_RSA and rsa
+// need an RSA key; *_DSS a DSA key. Suites without a certificate (anonymous,
+// psk, dhe_psk, srp_anon) match any key. pub may be a public key or a
+// crypto.Signer.
 func KeyMatchesSuite(pub crypto.PublicKey, s *Suite) bool {
 	if sg, ok := pub.(crypto.Signer); ok {
 		pub = sg.Public()
 	}
 	switch s.KeyExchange {
-	case KXECDHEECDSA, KXECDHECDSA:
+	case KXECDHEECDSA, KXECDHECDSA, KXECDHRSA:
 		_, ok := pub.(*ecdsa.PublicKey)
 		return ok
-	case KXECDHERSA, KXRSA, KXDHERSA, KXECDHRSA, KXSRPRSA, KXRSAPSK:
+	case KXECDHERSA, KXRSA, KXDHERSA, KXSRPRSA, KXRSAPSK:
 		_, ok := pub.(*rsa.PublicKey)
 		return ok
+	case KXDHEDSS, KXSRPDSS:
+		_, ok := pub.(*dsa.PublicKey)
+		return ok
 	}
-	return false
+	return !s.KeyExchange.NeedsCertificate()
+}
+
+// SignCertificateVerify signs the transcript t for a CertificateVerify at
+// version v: SignHandshake over the raw messages in TLS, and in SSL 3.0
+// (RFC 6101 §5.6.8) the MD5 || SHA digest keyed with the master secret,
+// signed as is (RSA) or its SHA half (DSA, ECDSA).
+func SignCertificateVerify(key crypto.Signer, scheme SignatureScheme, v Version, t *Transcript, master []byte, rand io.Reader) ([]byte, error) {
+	if v != record.VersionSSL30 {
+		return SignHandshake(key, scheme, v, t.Buffered(), rand)
+	}
+	if key == nil {
+		return nil, errors.New("handshake: no signing key")
+	}
+	d := t.ssl3Digest(master, nil)
+	if _, isRSA := key.Public().(*rsa.PublicKey); isRSA {
+		return key.Sign(rand, d, crypto.MD5SHA1)
+	}
+	return key.Sign(rand, d[md5.Size:], crypto.SHA1)
+}
+
+// VerifyCertificateVerify checks the peer's CertificateVerify signature
+// over the transcript t (see SignCertificateVerify for the SSL 3.0 form).
+// Errors are as for VerifyHandshake.
+func VerifyCertificateVerify(pub crypto.PublicKey, scheme SignatureScheme, hasScheme bool, v Version, t *Transcript, master, sig []byte) *record.AlertError {
+	if v != record.VersionSSL30 {
+		return VerifyHandshake(pub, scheme, hasScheme, v, t.Buffered(), sig)
+	}
+	d := t.ssl3Digest(master, nil)
+	bad := record.Fatal(record.AlertDecryptError, "bad handshake signature")
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if rsa.VerifyPKCS1v15(k, crypto.MD5SHA1, d, sig) != nil {
+			return bad
+		}
+	case *dsa.PublicKey:
+		if !VerifyDSA(k, d[md5.Size:], sig) {
+			return bad
+		}
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, d[md5.Size:], sig) {
+			return bad
+		}
+	default:
+		return record.Fatal(record.AlertUnsupportedCertificate, "unsupported public key type")
+	}
+	return nil
 }

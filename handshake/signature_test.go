@@ -31,6 +31,8 @@ func keyForScheme(t *testing.T, s SignatureScheme) crypto.Signer {
 		return ecKey(t, elliptic.P384())
 	case ECDSAWithP521AndSHA512:
 		return ecKey(t, elliptic.P521())
+	case DSAWithSHA1, DSAWithSHA256, DSAWithSHA384, DSAWithSHA512:
+		return dsaTestKey(t)
 	}
 	return testRSAKey(t)
 }
@@ -182,9 +184,20 @@ func TestSchemeAllowedAndKeyMatches(t *testing.T) {
 	}
 	rk := testRSAKey(t)
 	ek := ecKey(t, elliptic.P256())
+	dk := dsaTestKey(t)
 	for _, s := range AllSuites() {
-		wantRSA := s.KeyExchange != KXECDHEECDSA
-		if KeyMatchesSuite(rk.Public(), s) != wantRSA || KeyMatchesSuite(ek, s) == wantRSA {
+		var wantRSA, wantEC, wantDSA bool
+		switch s.KeyExchange {
+		case KXECDHEECDSA, KXECDHECDSA, KXECDHRSA:
+			wantEC = true
+		case KXDHEDSS, KXSRPDSS:
+			wantDSA = true
+		case KXDHAnon, KXECDHAnon, KXPSK, KXDHEPSK, KXSRPAnon:
+			wantRSA, wantEC, wantDSA = true, true, true
+		default:
+			wantRSA = true
+		}
+		if KeyMatchesSuite(rk.Public(), s) != wantRSA || KeyMatchesSuite(ek, s) != wantEC || KeyMatchesSuite(dk, s) != wantDSA {
 			t.Errorf("%s", s.Name)
 		}
 	}

@@ -38,20 +38,50 @@ func TestSuiteTableSanity(t *testing.T) {
 		}
 		// Suites with SHA-256/384 or AEAD exist only in TLS 1.2 (RFC 5246, 5288, 5289).
 		tls12only := s.AEAD() || s.MAC == MACSHA256 || s.MAC == MACSHA384
-		if tls12only != (s.MinVersion == record.VersionTLS12) {
-			t.Errorf("%s: MinVersion %v", s.Name, s.MinVersion)
+		// Older suites reach back to SSL 3.0 where its key exchanges did
+		// (RFC 6101 Appendix A.6), else to TLS 1.0 (RFC 4492, 4279, 5054).
+		wantMin := record.VersionTLS10
+		switch {
+		case tls12only:
+			wantMin = record.VersionTLS12
+		case s.KeyExchange == KXRSA || s.KeyExchange == KXDHERSA || s.KeyExchange == KXDHEDSS || s.KeyExchange == KXDHAnon:
+			wantMin = record.VersionSSL30
 		}
-		if s.MaxVersion != record.VersionTLS12 {
+		if s.MinVersion != wantMin {
+			t.Errorf("%s: MinVersion %v want %v", s.Name, s.MinVersion, wantMin)
+		}
+		// RFC 5246 Appendix A.5: TLS 1.2 dropped single DES.
+		wantMax := record.VersionTLS12
+		if strings.Contains(s.Name, "_DES_CBC_") {
+			wantMax = record.VersionTLS11
+		}
+		if s.MaxVersion != wantMax {
 			t.Errorf("%s: MaxVersion %v", s.Name, s.MaxVersion)
 		}
-		wantKey := 16
-		if strings.Contains(s.Name, "256_") || strings.Contains(s.Name, "CHACHA20") {
+		wantKey, wantIV := 16, 16
+		switch {
+		case strings.Contains(s.Name, "256_") || strings.Contains(s.Name, "CHACHA20"):
 			wantKey = 32
+		case strings.Contains(s.Name, "3DES_EDE"):
+			wantKey, wantIV = 24, 8
+		case strings.Contains(s.Name, "_DES_CBC_"):
+			wantKey, wantIV = 8, 8
+		case strings.Contains(s.Name, "RC4_128"):
+			wantIV = 0
 		}
-		if s.KeyLen != wantKey {
-			t.Errorf("%s: KeyLen %d want %d", s.Name, s.KeyLen, wantKey)
+		if s.AEAD() {
+			wantIV = 4
+			if s.Cipher == ChaCha20Poly1305 {
+				wantIV = 12
+			}
 		}
-		wantMAC := map[MACAlg]int{MACAEAD: 0, MACSHA1: 20, MACSHA256: 32, MACSHA384: 48}[s.MAC]
+		if s.KeyLen != wantKey || s.IVLen != wantIV {
+			t.Errorf("%s: KeyLen %d IVLen %d want %d %d", s.Name, s.KeyLen, s.IVLen, wantKey, wantIV)
+		}
+		if s.Legacy() && s.Default {
+			t.Errorf("%s: legacy cipher in the defaults", s.Name)
+		}
+		wantMAC := map[MACAlg]int{MACAEAD: 0, MACMD5: 16, MACSHA1: 20, MACSHA256: 32, MACSHA384: 48}[s.MAC]
 		if s.MACLen != wantMAC {
 			t.Errorf("%s: MACLen %d", s.Name, s.MACLen)
 		}
@@ -59,10 +89,12 @@ func TestSuiteTableSanity(t *testing.T) {
 			t.Errorf("%s: PRF hash %v", s.Name, s.PRFHash)
 		}
 	}
-	if len(ids) != 20 {
-		t.Errorf("want 20 suites, have %d", len(ids))
+	for _, name := range []string{"RC4-MD5", "RC4-SHA", "DES-CBC-SHA", "DES-CBC3-SHA", "ECDHE-RSA-DES-CBC3-SHA", "ECDHE-ECDSA-RC4-SHA"} {
+		if SuiteByOpenSSLName(name) == nil {
+			t.Errorf("legacy suite %s missing", name)
+		}
 	}
-	if SuiteByID(0x0005) != nil || SuiteByOpenSSLName("RC4-SHA") != nil {
+	if SuiteByID(0x0001) != nil || SuiteByOpenSSLName("NULL-MD5") != nil {
 		t.Error("unimplemented suite found")
 	}
 }
@@ -73,9 +105,12 @@ func TestSuiteOrder(t *testing.T) {
 		all[2].OpenSSLName != "ECDHE-ECDSA-CHACHA20-POLY1305" || all[3].OpenSSLName != "ECDHE-RSA-AES128-GCM-SHA256" {
 		t.Errorf("unexpected preference head: %v %v %v %v", all[0], all[1], all[2], all[3])
 	}
-	// ECDHE AEAD, then ECDHE CBC, then RSA key exchange.
+	// ECDHE AEAD, then ECDHE CBC, then RSA key exchange, then the legacy
+	// ciphers.
 	rank := func(s *Suite) int {
 		switch {
+		case s.Legacy():
+			return 3
 		case s.KeyExchange == KXRSA:
 			return 2
 		case s.AEAD():
@@ -83,9 +118,15 @@ func TestSuiteOrder(t *testing.T) {
 		}
 		return 1
 	}
-	for i := 1; i < len(all); i++ {
-		if rank(all[i]) < rank(all[i-1]) {
-			t.Errorf("%s after %s", all[i].Name, all[i-1].Name)
+	var ours []*Suite // the ECDHE and RSA key transport suites
+	for _, s := range all {
+		if s.KeyExchange == KXRSA || s.KeyExchange == KXECDHERSA || s.KeyExchange == KXECDHEECDSA {
+			ours = append(ours, s)
+		}
+	}
+	for i := 1; i < len(ours); i++ {
+		if rank(ours[i]) < rank(ours[i-1]) {
+			t.Errorf("%s after %s", ours[i].Name, ours[i-1].Name)
 		}
 	}
 	all[0] = nil // AllSuites returns a copy
@@ -96,20 +137,29 @@ func TestSuiteOrder(t *testing.T) {
 
 func TestDefaultSuites(t *testing.T) {
 	d12 := DefaultSuites(record.VersionTLS12)
-	if len(d12) != 14 {
-		t.Errorf("TLS 1.2 defaults: %d suites", len(d12))
+	if len(d12) < 14 || d12[0].OpenSSLName != "ECDHE-ECDSA-AES128-GCM-SHA256" {
+		t.Errorf("TLS 1.2 defaults: %v", d12)
 	}
-	for _, s := range d12 {
-		if s.KeyExchange == KXRSA {
-			t.Errorf("RSA key exchange %s in defaults", s.Name)
+	for _, v := range []Version{record.VersionSSL30, record.VersionTLS10, record.VersionTLS11, record.VersionTLS12} {
+		for _, s := range DefaultSuites(v) {
+			// The manual: RC4, DES, 3DES, anonymous, PSK and SRP
+			// suites need an explicit ciphers option.
+			switch {
+			case s.KeyExchange == KXRSA, s.Legacy(), !s.KeyExchange.Ephemeral():
+				t.Errorf("%v default %s", v, s.Name)
+			case s.KeyExchange == KXDHAnon, s.KeyExchange == KXECDHAnon, s.KeyExchange == KXPSK,
+				s.KeyExchange == KXDHEPSK, s.KeyExchange == KXRSAPSK, s.KeyExchange == KXSRPAnon,
+				s.KeyExchange == KXSRPRSA, s.KeyExchange == KXSRPDSS:
+				t.Errorf("%v default %s", v, s.Name)
+			}
 		}
 	}
 	d10 := DefaultSuites(record.VersionTLS10)
-	if len(d10) != 4 {
+	if len(d10) < 4 {
 		t.Errorf("TLS 1.0 defaults: %v", d10)
 	}
 	for _, s := range d10 {
-		if s.MAC != MACSHA1 || !s.KeyExchange.Ephemeral() {
+		if s.MAC != MACSHA1 {
 			t.Errorf("TLS 1.0 default %s", s.Name)
 		}
 	}
@@ -154,8 +204,17 @@ func TestParseCipherString(t *testing.T) {
 			t.Errorf("%d: %v", i, got[i])
 		}
 	}
-	if _, err := ParseCipherString("AES128-SHA:RC4-MD5"); err == nil || !strings.Contains(err.Error(), `"RC4-MD5"`) {
+	if _, err := ParseCipherString("AES128-SHA:NULL-MD5"); err == nil || !strings.Contains(err.Error(), `"NULL-MD5"`) {
 		t.Errorf("unknown name: %v", err)
+	}
+	got, err = ParseCipherString("{ecdhe_rsa,aes_128_gcm,aead,sha256}:RC4-SHA, {rsa, '3des_ede_cbc', sha}")
+	if err != nil || len(got) != 3 || got[0].ID != 0xc02f || got[1].ID != 0x0005 || got[2].ID != 0x000a {
+		t.Errorf("tuple list: %v %v", got, err)
+	}
+	for _, bad := range []string{"{rsa,aes_128_cbc,sha", "{rsa,foo,sha}", "AES128-SHA:{rsa}"} {
+		if _, err := ParseCipherString(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 	if _, err := ParseCipherString(" : "); err == nil {
 		t.Error("empty list accepted")
@@ -186,6 +245,38 @@ func TestOpenSSLNames(t *testing.T) {
 		}
 		if name != s.OpenSSLName {
 			t.Errorf("0x%04x: OpenSSL name %s, ours %s", s.ID, name, s.OpenSSLName)
+		}
+	}
+}
+
+func TestSuiteByErlang(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string
+	}{
+		{"{ecdhe_rsa,aes_128_gcm,aead,sha256}", "ECDHE-RSA-AES128-GCM-SHA256"},
+		{"ecdhe_rsa, aes_128_gcm, null", "ECDHE-RSA-AES128-GCM-SHA256"},
+		{"{rsa,'3des_ede_cbc',sha}", "DES-CBC3-SHA"},
+		{"{rsa,rc4_128,md5,default_prf}", "RC4-MD5"},
+		{"{rsa,aes_128_cbc,sha256,default_prf}", "AES128-SHA256"},
+		{"{rsa,aes_128_cbc,sha256,sha256}", "AES128-SHA256"},
+		{"{ecdhe_ecdsa,aes_256_cbc,sha384,sha384}", "ECDHE-ECDSA-AES256-SHA384"},
+	}
+	for _, c := range cases {
+		s, err := ParseErlangSuite(c.in)
+		if err != nil || s.OpenSSLName != c.want {
+			t.Errorf("%s: %v %v, want %s", c.in, s, err, c.want)
+		}
+	}
+	for _, bad := range []string{"{rsa,aes_128_cbc}", "{rsa,rc4_128,sha256}", "{foo,aes_128_gcm,aead}", "{ecdhe_rsa,aes_128_gcm,aead,sha384}", ""} {
+		if s, err := ParseErlangSuite(bad); err == nil {
+			t.Errorf("%q parsed as %v", bad, s)
+		}
+	}
+	// Every suite's own name finds it again.
+	for _, s := range AllSuites() {
+		if got, err := ParseErlangSuite(s.ErlangName()); err != nil || got != s {
+			t.Errorf("%s: %s gives %v %v", s.Name, s.ErlangName(), got, err)
 		}
 	}
 }

@@ -43,7 +43,8 @@ const (
 	HostnameCheckFailed      BadCertReason = "hostname_check_failed"
 	MaxPathLengthReached     BadCertReason = "max_path_length_reached"
 	UnknownCriticalExtension BadCertReason = "unknown_critical_extension"
-	// Revoked is the {revoked, _} family (CRL checking, not done here yet).
+	// Revoked is the {revoked, Why} family (crl_check, crl.go); the CRL
+	// reason is BadCertError.RevokedWhy / VerifyEvent.RevokedWhy.
 	Revoked BadCertReason = "revoked"
 	// DecodeFailed means a peer certificate could not be parsed; OTP reports
 	// it as {failed_to_decode_certificate, _} outside path validation, so it
@@ -252,6 +253,9 @@ type PathOptions struct {
 	// (see crl.go); with CRLCheckOff no CRLs are looked up.
 	CRLCheck CRLCheck
 	CRLs     CRLSource
+
+	// crlSignerDepth is how deep in CRL-signer validations this one is.
+	crlSignerDepth int
 }
 
 // ValidatedPath is an accepted path.
@@ -566,7 +570,8 @@ type validator struct {
 	dry        bool // no verify_fun: stop at the first error
 	err        *BadCertError
 	overridden []BadCertReason
-	ncWork     int // name-constraint comparisons so far (maxConstraintComparisons)
+	ncWork     int                 // name-constraint comparisons so far (maxConstraintComparisons)
+	path       []*x509.Certificate // the path walk is checking, anchor last
 }
 
 // call runs the verify_fun on one event.
@@ -614,8 +619,12 @@ func (v *validator) extension(c *x509.Certificate, ext pkix.Extension) bool {
 		v.err = &BadCertError{Reason: r, Cert: c}
 		return false
 	case OutcomeUnknown:
+		// As OTP's pubkey_cert:verify_fun/4: unknown to a critical
+		// extension is {bad_cert, unknown_critical_extension} at once,
+		// without a second verify_fun call.
 		if ext.Critical {
-			return v.bad(c, UnknownCriticalExtension)
+			v.err = &BadCertError{Reason: UnknownCriticalExtension, Cert: c}
+			return false
 		}
 	}
 	return true
@@ -673,11 +682,33 @@ func handledExt(id asn1.ObjectIdentifier) bool {
 	return id.Equal(oidAIA)
 }
 
+// offeredExt reports whether the verify_fun sees the extension as
+// {extension, Ext}: every extension except those OTP's public_key and ssl
+// process themselves (basicConstraints, keyUsage, extKeyUsage,
+// nameConstraints, a critical subjectAltName) and the policy extensions,
+// which policy.go processes (OTP 26+ does too; OTP 25 offered the critical
+// ones). So subjectKeyIdentifier, authorityKeyIdentifier, a non-critical
+// subjectAltName, cRLDistributionPoints and authorityInfoAccess are offered,
+// as OTP offers them: test/x509_tls_test.go compares the sequences with
+// Erlang's. The default verify_fun answers unknown, which ignores a
+// non-critical extension and fails a critical one.
+func offeredExt(ext pkix.Extension) bool {
+	id := ext.Id
+	if len(id) == 4 && id[0] == 2 && id[1] == 5 && id[2] == 29 {
+		switch id[3] {
+		case 15, 19, 30, 37, 32, 33, 36, 54:
+			return false
+		}
+	}
+	return true
+}
+
 // walk runs the RFC 5280 §6.1.3/§6.1.4 steps for each certificate below the
 // anchor, then the peer checks. It returns false when validation stops.
 func (v *validator) walk(path []*x509.Certificate, anchorIsPeer bool) bool {
 	n := len(path)
 	anchor := path[n-1]
+	v.path = path
 	maxLen := v.opts.Depth
 	if maxLen < 0 || maxLen > MaxCertChainLen {
 		maxLen = MaxCertChainLen
@@ -827,10 +858,12 @@ func (v *validator) checkExtensions(c *x509.Certificate, last bool) (*nameConstr
 	var nc *nameConstraints
 	ncOK := true
 	for _, ext := range c.Extensions {
-		unknown := !handledExt(ext.Id)
+		unknown := offeredExt(ext)
 		switch {
 		case ext.Id.Equal(oidExtSAN):
-			unknown = ext.Critical && oidIn(ext.Id, c.UnhandledCriticalExtensions)
+			// A critical subjectAltName is OTP's to check (and ours);
+			// a non-critical one is offered as OTP 25 offers it.
+			unknown = !ext.Critical || oidIn(ext.Id, c.UnhandledCriticalExtensions)
 		case ext.Id.Equal(oidExtNC):
 			var err error
 			nc, err = parseNameConstraints(ext.Value)

@@ -205,15 +205,6 @@ func runLimboStock(tc *limboCase) (string, string) {
 	return "accept", ""
 }
 
-// limboConflicts are FAILURE cases we accept on purpose, each because
-// another suite requires the opposite.
-var limboConflicts = map[string]string{
-	// RFC 5280 §4.2.1.11 asks CAs to mark policyConstraints critical; PKITS
-	// 4.8-4.12's valid paths carry it non-critical, and path validation
-	// (§6.1) does not look at the flag.
-	"rfc5280::pc::ica-noncritical-pc": "PKITS valid paths use non-critical policyConstraints",
-}
-
 // tally counts one family's outcomes.
 type tally struct{ right, falseAccept, falseReject, skipped int }
 
@@ -273,17 +264,10 @@ func TestLimboSuite(t *testing.T) {
 	}
 	t.Logf("%-13s ours: right %3d false-accept %3d false-reject %3d skip %3d | crypto/x509: right %3d false-accept %3d false-reject %3d skip %3d",
 		"total", to.right, to.falseAccept, to.falseReject, to.skipped, ts.right, ts.falseAccept, ts.falseReject, ts.skipped)
+	// The gate: no false accept outside the web-PKI family (rfc5280,
+	// pathlen, pathological, crl, cve, bettertls, ...), and in the web-PKI
+	// family strictly fewer than crypto/x509.
 	for _, w := range wrong {
-		if why, ok := limboConflicts[strings.SplitN(w, ": ", 2)[1]]; ok {
-			t.Logf("accepted, suite expects FAILURE (known conflict: %s): %s", why, w)
-			continue
-		}
-		if strings.HasPrefix(w, "crl:") {
-			// Revocation checking is crl.go's (another part of issue 4):
-			// reported, not gated here.
-			t.Logf("accepted, suite expects FAILURE (CRL check pending in crl.go): %s", w)
-			continue
-		}
 		if strings.HasPrefix(w, "webpki:") {
 			t.Logf("accepted, suite expects FAILURE (web-PKI rule we do not apply): %s", w)
 			continue
@@ -356,7 +340,9 @@ func runPKITS(t testing.TB, tc *pkitsCase) (string, string) {
 	for _, n := range append(append([]string(nil), tc.PathIntermediates...), tc.OtherCerts...) {
 		chain = append(chain, raw(n))
 	}
-	o := &PathOptions{Roots: []*x509.Certificate{anchor}, Now: pkitsTime, Depth: -1, Role: AnyPurpose}
+	// PKITS v1.0.1 is written to RFC 3280: its policy CAs carry
+	// policyConstraints non-critical, which RFC 5280 §4.2.1.11 forbids.
+	o := &PathOptions{Roots: []*x509.Certificate{anchor}, Now: pkitsTime, Depth: -1, Role: AnyPurpose, Profile: ProfileRFC3280}
 	if pkitsNeedsCRL(tc) {
 		// pkits.json lists the CRLs below the anchor; the anchor's own CRL
 		// covers the first CA.

@@ -1,6 +1,7 @@
 // Block-cipher record protection: CBC with HMAC (RFC 2246 §6.2.3.2, RFC 4346
-// §6.2.3.2, RFC 5246 §6.2.3.2), checked in constant time, and MAC-only
-// protection for the NULL-cipher suites.
+// §6.2.3.2, RFC 5246 §6.2.3.2) or, in SSL 3.0, with the SSL 3.0 MAC (RFC 6101
+// §5.2.3.2), checked in constant time, and MAC-only protection for the
+// NULL-cipher suites.
 package record
 
 import (
@@ -19,12 +20,13 @@ type ivSetter interface{ SetIV([]byte) }
 
 // cbcCipher protects records with a block cipher in CBC mode and HMAC in
 // MAC-then-encrypt order. TLS 1.1 and 1.2 send a fresh random IV with each
-// record; TLS 1.0 chains the IV from the last ciphertext block.
+// record; SSL 3.0 and TLS 1.0 chain the IV from the last ciphertext block.
 type cbcCipher struct {
 	version  Version
 	block    cipher.Block
 	bs       int
 	explicit bool // TLS 1.1+: explicit per-record IV
+	ssl3     bool // SSL 3.0: its MAC, and padding of any content shorter than a block
 	enc, dec cipher.BlockMode
 
 	sealMAC hash.Hash
@@ -39,16 +41,17 @@ type cbcCipher struct {
 // key (aes.NewCipher, des.NewTripleDESCipher); newHash is the HMAC hash
 // (sha1.New, sha256.New, sha512.New384) keyed with macKey. For TLS 1.1 and
 // 1.2 each record carries a random IV read from the HalfConn's Rand and iv
-// is ignored; for TLS 1.0 iv is the initial IV from the key block and later
-// IVs chain from the last ciphertext block (RFC 2246 §6.2.3.2). SSL 3.0 is
-// not implemented (its MAC differs; see RFC 6101 §5.2.3.1).
+// is ignored; for SSL 3.0 and TLS 1.0 iv is the initial IV from the key
+// block and later IVs chain from the last ciphertext block (RFC 2246
+// §6.2.3.2). SSL 3.0 uses its own keyed hash instead of HMAC (newHash is then
+// md5.New or sha1.New) and lets the padding bytes be anything, with the
+// padding shorter than a block (RFC 6101 §5.2.3.2) — the POODLE weakness,
+// inherent in the protocol.
 func NewCBC(newBlock func(key []byte) (cipher.Block, error), key []byte, newHash func() hash.Hash, macKey []byte, v Version, iv []byte) (Cipher, error) {
 	switch v {
-	case VersionTLS10, VersionTLS11, VersionTLS12:
-	case VersionSSL30:
-		return nil, errors.New("record: SSL 3.0 CBC protection is not implemented")
+	case VersionSSL30, VersionTLS10, VersionTLS11, VersionTLS12:
 	default:
-		return nil, errors.New("record: CBC protection needs TLS 1.0, 1.1 or 1.2")
+		return nil, errors.New("record: CBC protection needs SSL 3.0 or TLS 1.0, 1.1 or 1.2")
 	}
 	block, err := newBlock(key)
 	if err != nil {
@@ -58,7 +61,7 @@ func NewCBC(newBlock func(key []byte) (cipher.Block, error), key []byte, newHash
 	if bs < 8 || bs > 255 {
 		return nil, errors.New("record: unsupported block size")
 	}
-	c := &cbcCipher{version: v, block: block, bs: bs, explicit: v >= VersionTLS11}
+	c := &cbcCipher{version: v, block: block, bs: bs, explicit: v >= VersionTLS11, ssl3: v == VersionSSL30}
 	if c.explicit {
 		zero := make([]byte, bs)
 		c.enc = cipher.NewCBCEncrypter(block, zero)
@@ -70,13 +73,13 @@ func NewCBC(newBlock func(key []byte) (cipher.Block, error), key []byte, newHash
 		}
 	} else {
 		if len(iv) != bs {
-			return nil, errors.New("record: TLS 1.0 CBC IV must be one block")
+			return nil, errors.New("record: SSL 3.0/TLS 1.0 CBC IV must be one block")
 		}
 		c.enc = cipher.NewCBCEncrypter(block, iv)
 		c.dec = cipher.NewCBCDecrypter(block, iv)
 	}
-	c.sealMAC = hmac.New(newHash, macKey)
-	c.openMAC = hmac.New(constantTimeHash(newHash), macKey)
+	c.sealMAC = newRecordMAC(newHash, macKey, v)
+	c.openMAC = newRecordMAC(constantTimeHash(newHash), macKey, v)
 	c.macSize = c.sealMAC.Size()
 	if c.macSize > len(c.macBuf) {
 		return nil, errors.New("record: MAC too long")
@@ -111,9 +114,8 @@ func (c *cbcCipher) seal(rec []byte, seq uint64, payload []byte, rnd io.Reader) 
 	}
 	bodyStart := len(rec)
 	rec = append(rec, payload...)
-	macHeader(&c.sealHdr, seq, rec, len(payload))
 	c.sealMAC.Reset()
-	c.sealMAC.Write(c.sealHdr[:])
+	c.sealMAC.Write(macInput(&c.sealHdr, seq, rec, len(payload), c.ssl3))
 	c.sealMAC.Write(rec[bodyStart:])
 	rec = c.sealMAC.Sum(rec)
 	// Minimal padding: padLen+1 bytes of value padLen fill the last block.
@@ -148,13 +150,18 @@ func (c *cbcCipher) open(rec []byte, seq uint64, opt openOptions) ([]byte, *Aler
 	body := frag[ivLen:]
 	c.dec.CryptBlocks(body, body)
 
-	checkContent := !(opt.noPaddingCheck && c.version == VersionTLS10)
+	checkContent := !c.ssl3 && !(opt.noPaddingCheck && c.version == VersionTLS10)
 	remove, good := cbcPadding(body, c.macSize, checkContent)
+	if c.ssl3 {
+		// RFC 6101 §5.2.3.2: the padding (with its length byte) is at
+		// most one block. remove is 0 when good is 0, so min is 1 here.
+		good &= ctLessEq(remove, c.bs)
+		remove = int(int8(good)) & remove
+	}
 	n := len(body) - c.macSize - remove // >= 0: remove is 0 when padding is bad
 
-	macHeader(&c.openHdr, seq, rec, n)
 	c.openMAC.Reset()
-	c.openMAC.Write(c.openHdr[:])
+	c.openMAC.Write(macInput(&c.openHdr, seq, rec, n, c.ssl3))
 	c.openMAC.Write(body[:n])
 	local := c.openMAC.Sum(c.macBuf[:0])
 	// Lucky13 (and crypto/tls's answer to it): n depends on the secret

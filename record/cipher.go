@@ -1,5 +1,5 @@
 // Record protection: the Cipher interface and the AEAD ciphers (AES-GCM,
-// ChaCha20-Poly1305) for TLS 1.2.
+// ChaCha20-Poly1305) for TLS 1.2; CBC and RC4 are in cbc.go and stream.go.
 package record
 
 import (
@@ -15,8 +15,8 @@ import (
 // Cipher protects the records of one direction of a connection with one set
 // of keys. Implementations live in this package only (the methods that do
 // the work are unexported): AEAD ciphers from NewAESGCM and
-// NewChaCha20Poly1305, block ciphers from NewCBC, MAC-only protection from
-// NewNullMAC. A HalfConn without a Cipher sends and accepts plaintext.
+// NewChaCha20Poly1305, block ciphers from NewCBC, the RC4 stream cipher from
+// NewRC4, MAC-only protection from NewNullMAC. A HalfConn without a Cipher sends and accepts plaintext.
 //
 // A Cipher keeps state (nonce buffers, the TLS 1.0 CBC chain) and must be
 // used by a single HalfConn, from one goroutine at a time.
@@ -24,7 +24,7 @@ type Cipher interface {
 	// Overhead returns the largest number of bytes that protection adds
 	// to a fragment (explicit nonce or IV, tag or MAC, padding).
 	Overhead() int
-	// Kind names the construction: "aead", "cbc" or "null_mac".
+	// Kind names the construction: "aead", "cbc", "stream" or "null_mac".
 	Kind() string
 
 	// seal appends the protected fragment of payload to rec, which holds

@@ -7,6 +7,7 @@ import (
 	"crypto/cipher"
 	"crypto/des"
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -47,6 +48,12 @@ func cbcKind(name string, v Version, newBlock func([]byte) (cipher.Block, error)
 	}}
 }
 
+func rc4Kind(name string, v Version, newHash func() hash.Hash) kind {
+	return kind{name, v, func() (Cipher, error) {
+		return NewRC4(key16, newHash, macKey[:newHash().Size()], v)
+	}}
+}
+
 func desBlock(k []byte) (cipher.Block, error) { return des.NewTripleDESCipher(k) }
 
 // allKinds lists every construction and version we support.
@@ -64,7 +71,16 @@ func allKinds() []kind {
 			cbcKind("3DES-SHA-"+v.String(), v, desBlock, key24, sha1.New, iv8),
 		)
 	}
+	for _, v := range []Version{VersionSSL30, VersionTLS10, VersionTLS12} {
+		ks = append(ks,
+			rc4Kind("RC4-MD5-"+v.String(), v, md5.New),
+			rc4Kind("RC4-SHA-"+v.String(), v, sha1.New),
+			cbcKind("DES-SHA-"+v.String(), v, des.NewCipher, key24[:8], sha1.New, iv8),
+		)
+	}
 	ks = append(ks,
+		cbcKind("AES128-SHA-sslv3", VersionSSL30, aes.NewCipher, key16, sha1.New, iv16),
+		cbcKind("3DES-MD5-sslv3", VersionSSL30, desBlock, key24, md5.New, iv8),
 		cbcKind("AES128-SHA256-tlsv1.2", VersionTLS12, aes.NewCipher, key16, sha256.New, iv16),
 		cbcKind("AES256-SHA384-tlsv1.2", VersionTLS12, aes.NewCipher, key32, sha512.New384, iv16),
 	)
@@ -117,15 +133,20 @@ type cbcSpec struct {
 
 func (s cbcSpec) build() []byte {
 	bs := s.block.BlockSize()
-	mac := hmac.New(s.newHash, s.macKey)
-	var h [13]byte
-	binary.BigEndian.PutUint64(h[:], s.seq)
-	h[8] = byte(s.typ)
-	binary.BigEndian.PutUint16(h[9:], uint16(s.v))
-	binary.BigEndian.PutUint16(h[11:], uint16(len(s.payload)))
-	mac.Write(h[:])
-	mac.Write(s.payload)
-	tag := mac.Sum(nil)
+	var tag []byte
+	if s.v == VersionSSL30 {
+		tag = refSSL3MAC(s.newHash, s.macKey, s.seq, s.typ, s.payload)
+	} else {
+		mac := hmac.New(s.newHash, s.macKey)
+		var h [13]byte
+		binary.BigEndian.PutUint64(h[:], s.seq)
+		h[8] = byte(s.typ)
+		binary.BigEndian.PutUint16(h[9:], uint16(s.v))
+		binary.BigEndian.PutUint16(h[11:], uint16(len(s.payload)))
+		mac.Write(h[:])
+		mac.Write(s.payload)
+		tag = mac.Sum(nil)
+	}
 	if s.breakMAC {
 		tag[0] ^= 1
 	}
@@ -153,4 +174,28 @@ func wantAlert(t testing.TB, err *AlertError, d AlertDescription) {
 	if err.Desc != d || err.Level != LevelFatal {
 		t.Fatalf("got %v, want fatal %s", err, d)
 	}
+}
+
+// refSSL3MAC is RFC 6101 §5.2.3.1 written out plainly: hash(MAC_write_secret
+// + pad_2 + hash(MAC_write_secret + pad_1 + seq_num + type + length +
+// content)).
+func refSSL3MAC(newHash func() hash.Hash, key []byte, seq uint64, typ ContentType, payload []byte) []byte {
+	padLen := 40
+	if newHash().Size() == 16 {
+		padLen = 48
+	}
+	var hdr [11]byte
+	binary.BigEndian.PutUint64(hdr[:], seq)
+	hdr[8] = byte(typ)
+	binary.BigEndian.PutUint16(hdr[9:], uint16(len(payload)))
+	in := newHash()
+	in.Write(key)
+	in.Write(bytes.Repeat([]byte{0x36}, padLen))
+	in.Write(hdr[:])
+	in.Write(payload)
+	out := newHash()
+	out.Write(key)
+	out.Write(bytes.Repeat([]byte{0x5c}, padLen))
+	out.Write(in.Sum(nil))
+	return out.Sum(nil)
 }

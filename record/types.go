@@ -1,6 +1,7 @@
 // Package record implements the TLS record layer: framing, size limits,
 // sequence numbers, record protection (AEAD and CBC+HMAC) and alerts as
-// values. It is pure: no goroutines, no clock, no project imports.
+// values, for SSL 3.0 through TLS 1.2. It is pure: no goroutines, no clock,
+// no project imports.
 package record
 
 import "fmt"

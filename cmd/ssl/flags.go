@@ -12,6 +12,9 @@ import (
 // tlsFlags are the flags server and client share.
 type tlsFlags struct {
 	certfile, keyfile, cacertfile, verify, versions, ciphers, password string
+
+	kex    kexFlags // kexflags.go
+	server bool     // set by the server command before apply
 }
 
 func (t *tlsFlags) register(fs *flag.FlagSet) {
@@ -22,6 +25,7 @@ func (t *tlsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.verify, "verify", "", "none | peer")
 	fs.StringVar(&t.versions, "versions", "", "comma-separated: tlsv1.2,tlsv1.1,tlsv1")
 	fs.StringVar(&t.ciphers, "ciphers", "", "OpenSSL-style suite names separated by colons")
+	t.kex.register(fs)
 }
 
 // apply fills the ssl options the flags name.
@@ -44,7 +48,7 @@ func (t *tlsFlags) apply(o *ssl.Options) error {
 		o.Versions = vs
 	}
 	o.CipherString = t.ciphers
-	return nil
+	return t.kex.apply(o, t.server)
 }
 
 func parseVersions(s string) ([]ssl.Version, error) {
@@ -71,5 +75,5 @@ func describe(sock *ssl.Socket) string {
 	if err != nil {
 		return "connection information: " + ssl.FormatError(err)
 	}
-	return fmt.Sprintf("protocol=%s cipher=%s", info.Protocol, info.CipherSuite.OpenSSLName)
+	return fmt.Sprintf("protocol=%s cipher=%s suite=%s", info.Protocol, info.CipherSuite.OpenSSLName, info.CipherSuite.ErlangName())
 }

@@ -27,6 +27,7 @@ func runServer(args []string) error {
 		return err
 	}
 	opts := ssl.Options{FailIfNoPeerCert: *failNoCert}
+	tf.server = true
 	if err := tf.apply(&opts); err != nil {
 		return err
 	}

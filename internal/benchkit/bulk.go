@@ -78,6 +78,7 @@ func NewOursBulk(app *ssl.App, c *Cert) (*OursBulk, error) {
 		switch m := ctx.Message().(type) {
 		case *ssl.Data:
 			cnt.add(len(m.Bytes))
+			m.Release() // done with the bytes: recycle the record buffer
 		case *ssl.Error:
 			errs.set(m.Reason)
 			cnt.add(0)
