@@ -249,7 +249,7 @@ func (c *conn) handleEvent(state statem.State, ev statem.Event) statem.Result {
 		return c.onCall(ev.From, ev.Content)
 	case statem.GenericTimeout:
 		if ev.Name == "recv" {
-			return c.recvTimedOut()
+			return c.recvTimedOut(ev.Content)
 		}
 	}
 	return statem.Keep()
@@ -303,6 +303,12 @@ func (c *conn) connected() {
 }
 
 func (c *conn) onRecord(state statem.State, rec []byte) statem.Result {
+	if c.peerClosed {
+		// RFC 5246 §7.2.1: data received after a closure alert is ignored
+		// (the reader may still hold credit while buffered data waits).
+		record.PutBuffer(rec)
+		return statem.Keep()
+	}
 	typ, pt, aerr := c.in.Open(rec)
 	if aerr != nil {
 		record.PutBuffer(rec)
@@ -318,11 +324,7 @@ func (c *conn) onRecord(state statem.State, rec []byte) statem.Result {
 			c.refill()
 			return statem.Keep()
 		}
-		if len(pt) == 0 {
-			record.PutBuffer(rec)
-			return c.fail(state, record.Fatal(record.AlertUnexpectedMessage, "empty handshake record"))
-		}
-		err := c.reasm.Feed(pt)
+		err := c.reasm.Feed(pt) // never empty: Open refuses empty handshake records
 		record.PutBuffer(rec)
 		if err != nil {
 			return c.fail(state, err)
@@ -416,6 +418,9 @@ func (c *conn) onAlert(state statem.State, level record.AlertLevel, desc record.
 }
 
 func (c *conn) onReadFailed(state statem.State, err error) statem.Result {
+	if c.peerClosed {
+		return statem.Keep() // the end after close_notify: already handled
+	}
 	var ae *record.AlertError
 	if errors.As(err, &ae) && ae != nil {
 		return c.fail(state, ae)
@@ -445,9 +450,6 @@ func (c *conn) peerClosedNow() statem.Result {
 	if c.opts.Active.Kind == ActiveFalseKind && len(c.buf) > 0 {
 		// Stay alive until a Recv drains what is left.
 		return statem.Keep()
-	}
-	if c.pendingRecv != nil {
-		c.replyRecv(nil, ErrClosed)
 	}
 	c.sendAlert(record.LevelWarning, record.AlertCloseNotify)
 	return c.stop(errPeerClosed)
@@ -497,7 +499,7 @@ func (c *conn) stop(reason error) statem.Result {
 // that takes anything else down.
 func (c *conn) Crashed(v any) {
 	c.sendAlert(record.LevelFatal, record.AlertInternalError)
-	c.endErr = fmt.Errorf("internal error: %v", "panic in connection")
+	c.endErr = record.Fatal(record.AlertInternalError, "panic in connection")
 }
 
 // Terminate runs exactly once: it reports how the connection ended and
@@ -559,10 +561,10 @@ func (c *conn) sendAlert(level record.AlertLevel, desc record.AlertDescription) 
 		}
 	}
 	c.writer.Do(func(w io.Writer) error {
-		if desc == record.AlertCloseNotify {
-			if out.shutdown {
-				return nil
-			}
+		if out.shutdown {
+			return nil // nothing follows close_notify or a fatal alert
+		}
+		if desc == record.AlertCloseNotify || level == record.LevelFatal {
 			out.shutdown = true
 		}
 		return out.writeFlight(w, append(pre, flightItem{typ: record.TypeAlert, data: record.MarshalAlert(level, desc)}))
@@ -570,8 +572,15 @@ func (c *conn) sendAlert(level record.AlertLevel, desc record.AlertDescription) 
 }
 
 // hibernate drops what an idle connection does not need.
+// hibernate_after's job: an idle connection keeps no buffers. The write
+// buffer belongs to the writer, so it is dropped by a writer job.
 func (c *conn) hibernate() {
 	if len(c.buf) == 0 {
 		c.buf = nil
 	}
+	out := c.out
+	c.writer.Do(func(io.Writer) error {
+		out.buf = nil
+		return nil
+	})
 }
