@@ -238,11 +238,7 @@ func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache
 	}
 	if len(suites) == 0 {
 		// The default suites of every enabled version, in preference order.
-		for _, s := range handshake.AllSuites() {
-			if s.Default {
-				suites = append(suites, s)
-			}
-		}
+		suites = defaultSuites()
 	}
 	for i, s := range suites {
 		if s == nil {

@@ -169,17 +169,12 @@ func (c *conn) onServerHello(sh *handshake.ServerHello) error {
 	}
 	// RFC 5246 §7.4.1.4: only extensions the client offered may come back.
 	for _, e := range sh.Extensions {
-		switch e {
-		case handshake.ExtServerName, handshake.ExtECPointFormats, handshake.ExtExtendedMasterSecret, handshake.ExtRenegotiationInfo:
-		default:
+		if !offeredExtension(hs.clientHello, e) {
 			return record.Fatal(record.AlertUnsupportedExtension, "server sent an extension we did not offer")
 		}
 	}
 	if sh.SecureRenegotiationSupported && len(sh.SecureRenegotiation) != 0 {
 		return record.Fatal(record.AlertHandshakeFailure, "non-empty renegotiation_info in initial handshake")
-	}
-	if sh.ServerNameAck && c.cfg.ServerName == "" {
-		return record.Fatal(record.AlertUnsupportedExtension, "server acknowledged a server_name we did not send")
 	}
 	c.accept(sh)
 	c.version = sh.Version
@@ -191,6 +186,30 @@ func (c *conn) onServerHello(sh *handshake.ServerHello) error {
 	c.sniHostname = c.cfg.ServerName
 	c.setWriteVersion(sh.Version)
 	return nil
+}
+
+// offeredExtension reports whether our ClientHello offered extension e, so
+// that the server may answer with it. The SCSV counts as offering
+// renegotiation_info (RFC 5746 §3.4).
+func offeredExtension(ch *handshake.ClientHello, e uint16) bool {
+	switch e {
+	case handshake.ExtServerName:
+		return ch.ServerName != ""
+	case handshake.ExtECPointFormats:
+		return len(ch.SupportedPoints) > 0
+	case handshake.ExtExtendedMasterSecret:
+		return ch.ExtendedMasterSecret
+	case handshake.ExtRenegotiationInfo:
+		if ch.SecureRenegotiationSupported {
+			return true
+		}
+		for _, id := range ch.CipherSuites {
+			if id == handshake.SCSVRenegotiation {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // certDone reports whether the server's Certificate is in (or not needed).
@@ -216,15 +235,8 @@ func (c *conn) onServerKeyExchange(m *handshake.ServerKeyExchange) error {
 	if !containsCurve(c.cfg.Curves, p.Curve) {
 		return record.Fatal(record.AlertIllegalParameter, "server chose a curve we did not offer")
 	}
-	if p.HasScheme && !handshake.SchemeAllowed(p.Scheme, c.cfg.Schemes) {
-		return record.Fatal(record.AlertIllegalParameter, "server used a signature scheme we did not offer")
-	}
-	signed := make([]byte, 0, 64+len(p.Signed))
-	signed = append(signed, hs.clientRandom[:]...)
-	signed = append(signed, hs.serverRandom[:]...)
-	signed = append(signed, p.Signed...)
-	if aerr := handshake.VerifyHandshake(hs.peerLeaf.PublicKey, p.Scheme, p.HasScheme, c.version, signed, p.Signature); aerr != nil {
-		return aerr
+	if err := c.checkServerSignature(p.Signed, p.Scheme, p.HasScheme, p.Signature); err != nil {
+		return err
 	}
 	hs.ske = p
 	hs.curve = p.Curve

@@ -4,6 +4,7 @@ package connection
 import (
 	"crypto/x509"
 	"io"
+	"strconv"
 	"time"
 
 	pa "github.com/asynkron/protoactor-go/actor"
@@ -139,7 +140,7 @@ func (a Active) String() string {
 	case ActiveOnceKind:
 		return "once"
 	case ActiveNKind:
-		return itoa(a.N)
+		return strconv.Itoa(a.N)
 	}
 	return "unset"
 }
@@ -171,27 +172,5 @@ func (p Packet) String() string {
 	if p == PacketLine {
 		return "line"
 	}
-	return itoa(int(p))
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return strconv.Itoa(int(p))
 }

@@ -15,8 +15,9 @@ import (
 )
 
 // Flow control: the reader goroutine reads ahead at most activeWindow
-// records while the owner takes data, and stops when maxBuffered bytes are
-// waiting undelivered. That is the backpressure down to TCP.
+// records while the owner takes data, and only while the owner wants data
+// (active, or a pending Recv). That is the backpressure down to TCP. Past
+// maxBuffered undelivered bytes it reads one record at a time.
 const (
 	activeWindow = 4
 	maxBuffered  = 256 << 10
@@ -33,16 +34,20 @@ func (c *conn) wantData() int {
 	if c.peerClosed || c.readShut {
 		return 0
 	}
-	if len(c.buf) >= maxBuffered {
-		return 0
-	}
+	want := 0
 	if c.opts.Active.Kind != ActiveFalseKind {
-		return activeWindow
+		want = activeWindow
+	} else if c.pendingRecv != nil {
+		want = 1
 	}
-	if c.pendingRecv != nil {
-		return 1
+	if want > 0 && len(c.buf) >= maxBuffered {
+		// deliver has sent every whole packet, so what is buffered is one
+		// packet (or Recv length) not yet complete: only reading on can
+		// finish it, and nextPacket bounds it by maxPacket. Stopping here
+		// would stall any packet larger than maxBuffered for good.
+		want = 1
 	}
-	return 0
+	return want
 }
 
 // refill tops the reader's credit up to what the current mode wants.
@@ -125,8 +130,10 @@ func (c *conn) cut(n int) []byte {
 	}
 	p := make([]byte, n)
 	copy(p, c.buf)
-	rest := copy(c.buf, c.buf[n:])
-	c.buf = c.buf[:rest]
+	// Advance past the packet instead of moving the rest to the front:
+	// many small packets in a large buffer would otherwise cost a copy of
+	// the whole remainder each. append reallocates when the tail is used up.
+	c.buf = c.buf[n:]
 	return p
 }
 
@@ -185,8 +192,9 @@ func (c *conn) sendRecord(pt, rec []byte) {
 	c.countDelivery()
 }
 
+// failDelivery tells the owner of an invalid packet; HandleEvent then
+// stops the connection without a second report.
 func (c *conn) failDelivery(err error) {
-	c.endErr = err
 	c.env.Send(c.opts.Owner, &Error{Socket: c.sock, Reason: err})
 	c.buf = nil
 	c.readShut = true
@@ -220,8 +228,9 @@ func (c *conn) replyRecv(p []byte, err error) {
 	from.Reply(p)
 }
 
-func (c *conn) recvTimedOut() statem.Result {
-	if c.pendingRecv != nil {
+// recvTimedOut answers the Recv that armed the timer, if still pending.
+func (c *conn) recvTimedOut(req any) statem.Result {
+	if r, ok := req.(*recvReq); ok && r == c.pendingRecv {
 		c.replyRecv(nil, ErrTimeout)
 	}
 	return statem.Keep()
@@ -250,19 +259,24 @@ func (c *conn) onCall(from statem.From, req any) statem.Result {
 		}
 		c.refill()
 		if r.timeout > 0 {
-			return statem.Keep(statem.SetGenericTimeout("recv", r.timeout, nil))
+			// The timer carries its request: a timer left over from an
+			// earlier, answered Recv must not time out a later one.
+			return statem.Keep(statem.SetGenericTimeout("recv", r.timeout, r))
 		}
 		return statem.Keep()
 	case *setoptsReq:
 		next := c.opts
+		activeGiven := false
 		for _, o := range r.opts {
 			if err := o.Apply(&next); err != nil {
 				from.Reply(err)
 				return statem.Keep()
 			}
+			activeGiven = activeGiven || o.Name == "active"
 		}
-		if next.Active.Kind == ActiveNKind {
-			// {active, N} adds to the current count (gen_tcp semantics).
+		if activeGiven && next.Active.Kind == ActiveNKind {
+			// {active, N} adds to the current count (gen_tcp semantics);
+			// a Setopts without the active option leaves the count alone.
 			if c.opts.Active.Kind == ActiveNKind {
 				next.Active.N += c.opts.Active.N
 			}
@@ -325,6 +339,9 @@ func (c *conn) onCall(from statem.From, req any) statem.Result {
 		if r.how == ShutdownRead || r.how == ShutdownReadWrite {
 			c.readShut = true
 			c.buf = nil
+			if c.pendingRecv != nil {
+				c.replyRecv(nil, ErrClosed) // nothing more will be read
+			}
 		}
 		if r.how == ShutdownWrite || r.how == ShutdownReadWrite {
 			c.sendAlert(record.LevelWarning, record.AlertCloseNotify)
@@ -357,13 +374,6 @@ func (c *conn) afterPassiveRead() statem.Result {
 	}
 	c.refill()
 	return statem.Keep()
-}
-
-func ignoreClosed(err error) error {
-	if err == nil || errors.Is(err, io.EOF) {
-		return nil
-	}
-	return err
 }
 
 func samePID(a, b *pa.PID) bool {

@@ -18,7 +18,7 @@ const sendChunk = 4 * record.MaxPlaintext
 type sender struct {
 	hc       record.HalfConn
 	buf      []byte
-	shutdown bool // close_notify sent: no more application data
+	shutdown bool // close_notify or a fatal alert sent: no more records
 	// packet mirrors the packet option for Send, which does not go through
 	// the actor: {packet, 1|2|4} prefixes each send with its length.
 	packet atomic.Int32

@@ -30,7 +30,7 @@ func (c *conn) serverHandshake(state statem.State, ev any) (statem.State, error)
 	case StateCertify:
 		switch m := ev.(type) {
 		case *handshake.Certificate:
-			if hs.certReq == nil || hs.clientCert || c.masterSecret != nil {
+			if hs.certReq == nil || hs.clientCertMsg || c.masterSecret != nil {
 				return state, unexpected("client certificate not requested or out of order")
 			}
 			c.accept(m)
@@ -248,6 +248,8 @@ func (c *conn) onClientHello(ch *handshake.ClientHello) error {
 	return nil
 }
 
+// queueServerKeyExchange queues the signed ECDHE ServerKeyExchange
+// (RFC 8422 §5.4).
 func (c *conn) queueServerKeyExchange(ch *handshake.ClientHello) error {
 	hs := c.hs
 	priv, err := handshake.GenerateECDHE(hs.curve, c.rand)
@@ -255,25 +257,7 @@ func (c *conn) queueServerKeyExchange(ch *handshake.ClientHello) error {
 		return err
 	}
 	hs.ecdhe = priv
-	params := handshake.MarshalECDHEParams(hs.curve, priv.PublicKey().Bytes())
-	var scheme handshake.SignatureScheme
-	if c.version >= record.VersionTLS12 {
-		s, ok := handshake.SelectSignatureScheme(c.cfg.Chain.Key.Public(), ch.SignatureSchemes, c.version)
-		if !ok {
-			return record.Fatal(record.AlertHandshakeFailure, "no common signature scheme")
-		}
-		scheme = s
-	}
-	signed := make([]byte, 0, 64+len(params))
-	signed = append(signed, hs.clientRandom[:]...)
-	signed = append(signed, hs.serverRandom[:]...)
-	signed = append(signed, params...)
-	sig, err := handshake.SignHandshake(c.cfg.Chain.Key, scheme, c.version, signed, c.rand)
-	if err != nil {
-		return err
-	}
-	c.queue(handshake.MarshalServerKeyExchangeSigned(params, c.version, scheme, sig))
-	return nil
+	return c.queueSignedParams(ch, handshake.MarshalECDHEParams(hs.curve, priv.PublicKey().Bytes()))
 }
 
 func (c *conn) onClientCertificate(m *handshake.Certificate) error {

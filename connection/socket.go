@@ -189,7 +189,6 @@ type (
 	recvReq struct {
 		length  int
 		timeout time.Duration
-		from    any
 	}
 	closeReq       struct{}
 	shutdownReq    struct{ how ShutdownHow }
