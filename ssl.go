@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -367,13 +368,14 @@ func (l *ListenSocket) TransportAccept(timeout time.Duration) (*PendingSocket, e
 func (p *PendingSocket) Close() error { return p.raw.Close() }
 
 // Handshake runs the server handshake on an accepted socket (the manual's
-// ssl_accept/3, ssl:handshake in modern OTP). extra, when given, replaces
-// the listen options wholesale for this connection.
+// ssl_accept/3, ssl:handshake in modern OTP). extra, when given, adds to
+// the listen options: every field it sets overrides the listen socket's.
 func (a *App) Handshake(p *PendingSocket, extra *Options, timeout time.Duration) (*Socket, error) {
 	var cfg *connection.Config
 	var err error
 	if extra != nil {
-		cfg, err = a.withCRLCache(a.defaults(*extra).resolve(connection.Server, "", a.pems))
+		merged := mergeOptions(p.ls.opts, *extra)
+		cfg, err = a.withCRLCache(a.defaults(merged).resolve(connection.Server, "", a.pems))
 	} else {
 		cfg, err = p.ls.config()
 	}
@@ -520,4 +522,17 @@ func alertTitle(d record.AlertDescription) string {
 		up = false
 	}
 	return string(words)
+}
+
+// mergeOptions returns base with every field that extra sets (non-zero)
+// taken from extra: the manual's "extra options" of ssl_accept/3.
+func mergeOptions(base, extra Options) Options {
+	b := reflect.ValueOf(&base).Elem()
+	e := reflect.ValueOf(extra)
+	for i := 0; i < e.NumField(); i++ {
+		if f := e.Field(i); !f.IsZero() {
+			b.Field(i).Set(f)
+		}
+	}
+	return base
 }
