@@ -278,6 +278,9 @@ func (c *conn) enter(state statem.State) statem.Result {
 func (cfg *Config) Owner() *pa.PID { return cfg.Sock.Owner }
 
 func (c *conn) onHandshake(state statem.State, msg any) statem.Result {
+	if state == StateConnection {
+		return c.onRenegotiation(state, msg)
+	}
 	var next statem.State
 	var err error
 	if c.cfg.Role == Client {
@@ -292,6 +295,27 @@ func (c *conn) onHandshake(state statem.State, msg any) statem.Result {
 		c.connected()
 	}
 	return statem.Next(next)
+}
+
+// onRenegotiation answers a handshake message after the handshake.
+// Renegotiation is not offered: a HelloRequest (to a client) or a
+// ClientHello (to a server) gets the no_renegotiation warning and the
+// connection goes on (RFC 5246 §7.4.1.1, RFC 5746 §4.2); anything else is
+// unexpected_message.
+func (c *conn) onRenegotiation(state statem.State, msg any) statem.Result {
+	switch msg.(type) {
+	case *handshake.HelloRequest:
+		if c.cfg.Role == Client {
+			c.sendAlert(record.LevelWarning, record.AlertNoRenegotiation)
+			return statem.Keep()
+		}
+	case *handshake.ClientHello:
+		if c.cfg.Role == Server {
+			c.sendAlert(record.LevelWarning, record.AlertNoRenegotiation)
+			return statem.Keep()
+		}
+	}
+	return c.fail(state, unexpected("handshake message after the handshake"))
 }
 
 // connected drops handshake secrets and wakes Connect/Handshake.
@@ -317,13 +341,6 @@ func (c *conn) onRecord(state statem.State, rec []byte) statem.Result {
 	var actions []statem.Action
 	switch typ {
 	case record.TypeHandshake:
-		if state == StateConnection {
-			record.PutBuffer(rec)
-			// Renegotiation is not offered: refuse politely (RFC 5746 §4.2).
-			c.sendAlert(record.LevelWarning, record.AlertNoRenegotiation)
-			c.refill()
-			return statem.Keep()
-		}
 		err := c.reasm.Feed(pt) // never empty: Open refuses empty handshake records
 		record.PutBuffer(rec)
 		if err != nil {
@@ -395,9 +412,7 @@ func (c *conn) onRecord(state statem.State, rec []byte) statem.Result {
 		record.PutBuffer(rec)
 		return c.fail(state, record.Fatal(record.AlertUnexpectedMessage, "unknown record type"))
 	}
-	if state != StateConnection {
-		c.refill()
-	}
+	c.refill()
 	return statem.Keep(actions...)
 }
 
