@@ -262,7 +262,14 @@ func (c *conn) sendClientFlight() error {
 			cert.Certificates = c.cfg.Chain.DER
 			hs.sentCert = true
 		}
-		c.queue(cert)
+		if !hs.sentCert && c.version == record.VersionSSL30 {
+			// SSL 3.0 has no empty Certificate: the client says so with
+			// the no_certificate warning instead (RFC 6101 §5.6.6).
+			c.hs.flight = append(c.hs.flight, flightItem{typ: record.TypeAlert,
+				data: record.MarshalAlert(record.LevelWarning, record.AlertNoCertificate)})
+		} else {
+			c.queue(cert)
+		}
 	}
 	var premaster []byte
 	switch c.suite.KeyExchange {

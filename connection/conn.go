@@ -112,7 +112,12 @@ func Start(sys *actor.System, raw net.Conn, cfg *Config, timeout time.Duration) 
 	}
 	c.out = &sender{}
 	c.out.packet.Store(int32(cfg.Sock.Packet))
-	c.out.hc.Version = record.VersionTLS10 // record version of the first flight, as most stacks send
+	// Record version of the first flight: 0x0301 as most stacks send, or
+	// 0x0300 when only SSL 3.0 is enabled.
+	c.out.hc.Version = record.VersionTLS10
+	if cfg.Versions[0] == record.VersionSSL30 {
+		c.out.hc.Version = record.VersionSSL30
+	}
 	c.out.hc.Rand = c.rand
 	c.in.Rand = c.rand
 	c.in.SetPaddingCheck(!cfg.NoPaddingCheck) // padding_check (TLS 1.0 only)
@@ -422,6 +427,15 @@ func (c *conn) onAlert(state statem.State, level record.AlertLevel, desc record.
 			return c.fail(state, &record.AlertError{Level: level, Desc: desc, Remote: true, Reason: "peer closed during handshake"})
 		}
 		return c.peerClosedNow()
+	}
+	if level == record.LevelWarning && desc == record.AlertNoCertificate &&
+		c.cfg.Role == Server && c.hs != nil && c.hs.certReq != nil && !c.hs.clientCertMsg {
+		// An SSL 3.0 client without a certificate (RFC 6101 §5.6.6).
+		if err := c.onClientCertificate(&handshake.Certificate{}); err != nil {
+			return c.fail(state, err)
+		}
+		c.refill()
+		return statem.Keep()
 	}
 	if level == record.LevelWarning {
 		// Warnings (no_renegotiation, user_canceled, ...) do not end the

@@ -40,7 +40,7 @@ func kexTestPKI(t testing.TB) *kexPKI {
 	t.Helper()
 	bin := needPeer(t, "openssl")
 	kexOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "kexpki")
+		dir, err := os.MkdirTemp(pkiDir, "kexpki") // removed by TestMain
 		if err != nil {
 			kexErr = err.Error()
 			return

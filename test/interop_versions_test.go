@@ -376,6 +376,37 @@ func TestSSL3OwnSides(t *testing.T) {
 			}
 		})
 	}
+	// An SSL 3.0 client without a certificate answers a CertificateRequest
+	// with the no_certificate warning: accepted unless
+	// fail_if_no_peer_cert, which refuses it.
+	t.Run("no_certificate", func(t *testing.T) {
+		s := handshake.SuiteByOpenSSLName("AES128-SHA")
+		for _, fail := range []bool{false, true} {
+			so := vServerOpts(p, s, ssl.SSLv3)
+			so.Verify, so.CACertFile, so.FailIfNoPeerCert = ssl.VerifyPeer, p.CAFile, fail
+			port, res := ourServer(t, app, so, 0)
+			sock, err := dial(app, port, vClientOpts(p, s, ssl.SSLv3))
+			if fail {
+				r := nextServed(t, res)
+				if err == nil || r.err == nil {
+					t.Fatalf("fail_if_no_peer_cert: client err %v, server err %v; want both to fail", err, r.err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("client: %v", err)
+			}
+			echoThrough(t, sock, data[:1000])
+			sock.Close()
+			r := nextServed(t, res)
+			if r.err != nil {
+				t.Fatalf("server: %v", r.err)
+			}
+			if len(r.peerCert) != 0 {
+				t.Error("server reports a client certificate")
+			}
+		}
+	})
 	// SSL 3.0 is never used unless named: a default client and an
 	// SSL 3.0-only server do not meet.
 	s := handshake.SuiteByOpenSSLName("AES128-SHA")
