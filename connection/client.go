@@ -7,7 +7,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"crypto/subtle"
 	"io"
 	"time"
 
@@ -125,26 +124,10 @@ func (c *conn) clientHandshake(state statem.State, ev any) (statem.State, error)
 		}
 		return state, unexpected("unexpected message in certify")
 	case StateCipher:
-		switch m := ev.(type) {
-		case changeCipherSpec:
-			if hs.gotCCS {
-				return state, unexpected("duplicate change_cipher_spec")
-			}
-			hs.gotCCS = true
-			c.in.SetCipher(hs.readCipher)
-			hs.readCipher = nil
-			return state, nil
-		case *handshake.Finished:
-			if !hs.gotCCS {
-				return state, unexpected("finished before change_cipher_spec")
-			}
-			want := c.finished(false)
-			if subtle.ConstantTimeCompare(want, m.VerifyData) != 1 {
-				return state, record.Fatal(record.AlertDecryptError, "server finished does not verify")
-			}
-			return StateConnection, nil
+		if done, err := c.peerCipher(ev); err != nil || !done {
+			return state, err
 		}
-		return state, unexpected("expected change_cipher_spec or finished")
+		return StateConnection, nil
 	}
 	return state, unexpected("handshake message in " + string(state))
 }

@@ -89,6 +89,7 @@ type conn struct {
 	readShut    bool
 	endErr      error // why the connection is ending, reported once
 
+	useless  int        // consecutive warning alerts / empty records
 	hsDone   chan error // Connect/Handshake waits on it
 	reported bool
 	stopping bool
@@ -302,6 +303,16 @@ func (c *conn) onHandshake(state statem.State, msg any) statem.Result {
 	return statem.Next(next)
 }
 
+// maxUselessRecords bounds consecutive records that carry nothing (warning
+// alerts, empty application data), as crypto/tls does.
+const maxUselessRecords = 16
+
+// uselessRecord counts one such record and reports when there were too many.
+func (c *conn) uselessRecord() bool {
+	c.useless++
+	return c.useless > maxUselessRecords
+}
+
 // onRenegotiation answers a handshake message after the handshake.
 // Renegotiation is not offered: a HelloRequest (to a client) or a
 // ClientHello (to a server) gets the no_renegotiation warning and the
@@ -310,12 +321,12 @@ func (c *conn) onHandshake(state statem.State, msg any) statem.Result {
 func (c *conn) onRenegotiation(state statem.State, msg any) statem.Result {
 	switch msg.(type) {
 	case *handshake.HelloRequest:
-		if c.cfg.Role == Client {
+		if c.cfg.Role == Client && !c.uselessRecord() {
 			c.sendAlert(record.LevelWarning, record.AlertNoRenegotiation)
 			return statem.Keep()
 		}
 	case *handshake.ClientHello:
-		if c.cfg.Role == Server {
+		if c.cfg.Role == Server && !c.uselessRecord() {
 			c.sendAlert(record.LevelWarning, record.AlertNoRenegotiation)
 			return statem.Keep()
 		}
@@ -398,9 +409,13 @@ func (c *conn) onRecord(state statem.State, rec []byte) statem.Result {
 		}
 		if len(pt) == 0 {
 			record.PutBuffer(rec)
+			if c.uselessRecord() {
+				return c.fail(state, record.Fatal(record.AlertUnexpectedMessage, "too many empty records"))
+			}
 			c.refill()
 			return statem.Keep()
 		}
+		c.useless = 0
 		if c.zeroCopy() {
 			// The common bulk case: the record's own buffer becomes the
 			// owner's Data, with no copy (Data.Release recycles it).
@@ -439,7 +454,11 @@ func (c *conn) onAlert(state statem.State, level record.AlertLevel, desc record.
 	}
 	if level == record.LevelWarning {
 		// Warnings (no_renegotiation, user_canceled, ...) do not end the
-		// connection; a TLS 1.2 peer may send them. Keep reading.
+		// connection; a TLS 1.2 peer may send them. Keep reading, but not
+		// forever: a stream of them is a cheap way to keep us busy.
+		if c.uselessRecord() {
+			return c.fail(state, record.Fatal(record.AlertUnexpectedMessage, "too many warning alerts"))
+		}
 		c.refill()
 		return statem.Keep()
 	}

@@ -3,6 +3,7 @@ package connection
 
 import (
 	"crypto/ecdh"
+	"crypto/subtle"
 	"crypto/x509"
 	"io"
 	"time"
@@ -138,4 +139,33 @@ func (c *conn) validatePeer(chain [][]byte, role handshake.CertRole) (*x509.Cert
 		return nil, err
 	}
 	return leaf, nil
+}
+
+// peerCipher is the cipher state for both roles: the peer's
+// ChangeCipherSpec turns its keys on for reading, then its Finished must
+// verify over the transcript (RFC 5246 §7.4.9). done reports a verified
+// Finished.
+func (c *conn) peerCipher(ev any) (done bool, err error) {
+	hs := c.hs
+	switch m := ev.(type) {
+	case changeCipherSpec:
+		if hs.gotCCS {
+			return false, unexpected("duplicate change_cipher_spec")
+		}
+		hs.gotCCS = true
+		c.in.SetCipher(hs.readCipher)
+		hs.readCipher = nil
+		return false, nil
+	case *handshake.Finished:
+		if !hs.gotCCS {
+			return false, unexpected("finished before change_cipher_spec")
+		}
+		peerIsClient := c.cfg.Role == Server
+		if subtle.ConstantTimeCompare(c.finished(peerIsClient), m.VerifyData) != 1 {
+			return false, record.Fatal(record.AlertDecryptError, "peer finished does not verify")
+		}
+		c.accept(m)
+		return true, nil
+	}
+	return false, unexpected("expected change_cipher_spec or finished")
 }

@@ -3,7 +3,6 @@ package connection
 
 import (
 	"crypto/rsa"
-	"crypto/subtle"
 	"io"
 
 	"github.com/erlang-ssl-go/ssl/handshake"
@@ -65,30 +64,13 @@ func (c *conn) serverHandshake(state statem.State, ev any) (statem.State, error)
 		}
 		return state, unexpected("unexpected message in certify")
 	case StateCipher:
-		switch m := ev.(type) {
-		case changeCipherSpec:
-			if hs.gotCCS {
-				return state, unexpected("duplicate change_cipher_spec")
-			}
-			hs.gotCCS = true
-			c.in.SetCipher(hs.readCipher)
-			hs.readCipher = nil
-			return state, nil
-		case *handshake.Finished:
-			if !hs.gotCCS {
-				return state, unexpected("finished before change_cipher_spec")
-			}
-			want := c.finished(true)
-			if subtle.ConstantTimeCompare(want, m.VerifyData) != 1 {
-				return state, record.Fatal(record.AlertDecryptError, "client finished does not verify")
-			}
-			c.accept(m)
-			c.queueCCS(hs.serverWrite)
-			c.queue(&handshake.Finished{VerifyData: c.finished(false)})
-			c.flush()
-			return StateConnection, nil
+		if done, err := c.peerCipher(ev); err != nil || !done {
+			return state, err
 		}
-		return state, unexpected("expected change_cipher_spec or finished")
+		c.queueCCS(hs.serverWrite)
+		c.queue(&handshake.Finished{VerifyData: c.finished(false)})
+		c.flush()
+		return StateConnection, nil
 	}
 	return state, unexpected("handshake message in " + string(state))
 }

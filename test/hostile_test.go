@@ -73,6 +73,13 @@ func hostileCommon() []hostileCase {
 			return append([]byte{22, 3, 3, 0, 100}, make([]byte, 10)...)
 		}, want: hostileNoAlert, closeAfter: true},
 		{name: "truncated header then close", send: func(*testing.T) []byte { return []byte{22, 3} }, want: hostileNoAlert, closeAfter: true},
+		{name: "warning alert flood", send: func(*testing.T) []byte {
+			var b []byte
+			for i := 0; i < 40; i++ { // user_canceled warnings, forever
+				b = append(b, hostileRecord(record.TypeAlert, tls12, []byte{1, 90})...)
+			}
+			return b
+		}, want: record.AlertUnexpectedMessage},
 	}
 }
 
