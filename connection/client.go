@@ -7,6 +7,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"crypto/x509"
 	"io"
 	"time"
 
@@ -84,16 +85,11 @@ func (c *conn) clientHandshake(state statem.State, ev any) (statem.State, error)
 				return state, unexpected("certificate out of order")
 			}
 			c.accept(m)
+			if c.validateAsync(m.Certificates, handshake.ServerAuth) {
+				return StateValidate, nil
+			}
 			leaf, err := c.validatePeer(m.Certificates, handshake.ServerAuth)
-			if err != nil {
-				return state, err
-			}
-			if !handshake.CertMatchesSuite(leaf, c.suite) {
-				return state, record.Fatal(record.AlertUnsupportedCertificate, "server certificate key does not fit the cipher suite")
-			}
-			hs.peerLeaf = leaf
-			c.peerCerts = m.Certificates
-			return state, nil
+			return state, c.serverCertValidated(leaf, m.Certificates, err)
 		case *handshake.ServerKeyExchange:
 			if !c.certDone() || hs.skeSeen || !c.suite.KeyExchange.ServerKeyExchangeAllowed() {
 				return state, unexpected("server_key_exchange out of order")
@@ -353,3 +349,17 @@ func clientCertFits(chain *handshake.CertChain, req *handshake.CertificateReques
 }
 
 var _ crypto.Signer = (*ecdsa.PrivateKey)(nil)
+
+// serverCertValidated takes the server's validated certificate (or the
+// validation error) into the handshake.
+func (c *conn) serverCertValidated(leaf *x509.Certificate, chain [][]byte, err error) error {
+	if err != nil {
+		return err
+	}
+	if !handshake.CertMatchesSuite(leaf, c.suite) {
+		return record.Fatal(record.AlertUnsupportedCertificate, "server certificate key does not fit the cipher suite")
+	}
+	c.hs.peerLeaf = leaf
+	c.peerCerts = chain
+	return nil
+}

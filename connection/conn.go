@@ -229,6 +229,8 @@ func (c *conn) handleEvent(state statem.State, ev statem.Event) statem.Result {
 		case *recordIn:
 			c.credit--
 			return c.onRecord(state, m.rec)
+		case *validated:
+			return c.onValidated(state, m)
 		case *readFailed:
 			return c.onReadFailed(state, m.err)
 		case *writeFailed:
@@ -247,6 +249,9 @@ func (c *conn) handleEvent(state statem.State, ev statem.Event) statem.Result {
 		}
 		return statem.Keep()
 	case statem.Internal:
+		if state == StateValidate {
+			return statem.Keep(statem.Postpone())
+		}
 		return c.onHandshake(state, ev.Content)
 	case statem.Call:
 		if state != StateConnection {

@@ -11,6 +11,7 @@ import (
 	"github.com/erlang-ssl-go/ssl/crl_cache"
 	"github.com/erlang-ssl-go/ssl/handshake"
 	"github.com/erlang-ssl-go/ssl/record"
+	"github.com/erlang-ssl-go/ssl/statem"
 )
 
 // hsState lives only for the handshake; it is dropped (with its secrets)
@@ -97,6 +98,54 @@ func (c *conn) deriveKeys(premaster []byte) (clientW, serverW record.Cipher, err
 // transcript so far.
 func (c *conn) finished(client bool) []byte {
 	return c.hs.transcript.Finished(c.suite, c.version, c.masterSecret, client)
+}
+
+// StateValidate is certify while the peer's chain is being validated off
+// the actor: with crl_check, validation may fetch CRLs over the network,
+// and the actor must never block. Handshake messages arriving meanwhile
+// are postponed and replayed on the way back to certify.
+const StateValidate statem.State = "certify_validating"
+
+// validated is the result of an off-actor validation.
+type validated struct {
+	leaf  *x509.Certificate
+	chain [][]byte
+	err   error
+}
+
+func (*validated) IgnoreDeadLetterLogging() {}
+
+// validateAsync starts validation in a goroutine when it may block (a CRL
+// check may fetch over HTTP) and reports whether it did; validatePeer
+// reads only the immutable Config, so it is safe off the actor.
+func (c *conn) validateAsync(chain [][]byte, role handshake.CertRole) bool {
+	if c.cfg.CRLCheck == handshake.CRLCheckOff {
+		return false
+	}
+	env := c.env
+	go func() {
+		leaf, err := c.validatePeer(chain, role)
+		env.Post(&validated{leaf: leaf, chain: chain, err: err})
+	}()
+	return true
+}
+
+// onValidated finishes an off-actor validation and goes back to certify,
+// where the postponed handshake messages are replayed.
+func (c *conn) onValidated(state statem.State, v *validated) statem.Result {
+	if state != StateValidate || c.hs == nil {
+		return statem.Keep()
+	}
+	var err error
+	if c.cfg.Role == Client {
+		err = c.serverCertValidated(v.leaf, v.chain, v.err)
+	} else {
+		err = c.clientCertValidated(v.leaf, v.chain, v.err)
+	}
+	if err != nil {
+		return c.fail(state, err)
+	}
+	return statem.Next(StateCertify)
 }
 
 // validatePeer runs path validation for the peer's chain per our options.

@@ -3,6 +3,7 @@ package connection
 
 import (
 	"crypto/rsa"
+	"crypto/x509"
 	"io"
 
 	"github.com/erlang-ssl-go/ssl/handshake"
@@ -33,6 +34,10 @@ func (c *conn) serverHandshake(state statem.State, ev any) (statem.State, error)
 				return state, unexpected("client certificate not requested or out of order")
 			}
 			c.accept(m)
+			if len(m.Certificates) > 0 && c.validateAsync(m.Certificates, handshake.ClientAuth) {
+				hs.clientCertMsg = true
+				return StateValidate, nil
+			}
 			return state, c.onClientCertificate(m)
 		case *handshake.ClientKeyExchange:
 			if hs.certReq != nil && !hs.clientCertMsg {
@@ -252,12 +257,18 @@ func (c *conn) onClientCertificate(m *handshake.Certificate) error {
 		return nil
 	}
 	leaf, err := c.validatePeer(m.Certificates, handshake.ClientAuth)
+	return c.clientCertValidated(leaf, m.Certificates, err)
+}
+
+// clientCertValidated takes the client's validated certificate (or the
+// validation error) into the handshake.
+func (c *conn) clientCertValidated(leaf *x509.Certificate, chain [][]byte, err error) error {
 	if err != nil {
 		return err
 	}
-	hs.peerLeaf = leaf
-	hs.clientCert = true
-	c.peerCerts = m.Certificates
+	c.hs.peerLeaf = leaf
+	c.hs.clientCert = true
+	c.peerCerts = chain
 	return nil
 }
 
