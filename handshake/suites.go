@@ -358,10 +358,14 @@ func aead(id uint16, name, ossl string, kx KeyExchange, c BulkCipher, prf PRFHas
 	}
 }
 
+// pskKex reports the RFC 4279 key exchanges.
+func pskKex(kx KeyExchange) bool { return kx == KXPSK || kx == KXDHEPSK || kx == KXRSAPSK }
+
 // cbc builds a suite with a MAC: a CBC block cipher or the RC4 stream
 // cipher (the name is historical). SHA-1 and MD5 suites run from TLS 1.0
 // (SSL 3.0 for the key exchanges it had) to 1.2, except DES, which TLS 1.2
-// dropped; SHA-256/384 suites are TLS 1.2 only (RFC 5246, RFC 5289).
+// dropped; SHA-256/384 suites are TLS 1.2 only (RFC 5246, RFC 5289),
+// except the PSK ones (RFC 5487).
 func cbc(id uint16, name, ossl string, kx KeyExchange, c BulkCipher, mac MACAlg, erlPRF string) *Suite {
 	s := &Suite{
 		ID: id, Name: name, OpenSSLName: ossl, KeyExchange: kx, Cipher: c, MAC: mac, PRFHash: PRFSHA256,
@@ -378,6 +382,11 @@ func cbc(id uint16, name, ossl string, kx KeyExchange, c BulkCipher, mac MACAlg,
 		s.MinVersion = v12
 	case MACSHA384:
 		s.MinVersion, s.PRFHash = v12, PRFSHA384
+	}
+	if pskKex(kx) && (mac == MACSHA256 || mac == MACSHA384) {
+		// RFC 5487 §3.2: the PSK CBC suites with SHA-256/384 MACs also run
+		// on TLS 1.0 and 1.1, with that version's PRF.
+		s.MinVersion = v10
 	}
 	if c == DESCBC {
 		s.MaxVersion = record.VersionTLS11

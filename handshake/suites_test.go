@@ -36,8 +36,10 @@ func TestSuiteTableSanity(t *testing.T) {
 		if s.AEAD() != (s.MAC == MACAEAD) || (s.AEAD() && s.MACLen != 0) {
 			t.Errorf("%s: AEAD/MAC inconsistent", s.Name)
 		}
-		// Suites with SHA-256/384 or AEAD exist only in TLS 1.2 (RFC 5246, 5288, 5289).
-		tls12only := s.AEAD() || s.MAC == MACSHA256 || s.MAC == MACSHA384
+		// Suites with SHA-256/384 or AEAD exist only in TLS 1.2 (RFC 5246, 5288, 5289),
+		// except the PSK CBC ones, which RFC 5487 §3.2 allows from TLS 1.0.
+		pskCBC := !s.AEAD() && (s.KeyExchange == KXPSK || s.KeyExchange == KXDHEPSK || s.KeyExchange == KXRSAPSK)
+		tls12only := (s.AEAD() || s.MAC == MACSHA256 || s.MAC == MACSHA384) && !pskCBC
 		// Older suites reach back to SSL 3.0 where its key exchanges did
 		// (RFC 6101 Appendix A.6), else to TLS 1.0 (RFC 4492, 4279, 5054).
 		wantMin := record.VersionTLS10
