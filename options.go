@@ -121,6 +121,12 @@ type Options struct {
 	// internal cache, App.CRLCache()).
 	CRLCheck CRLCheck
 	CRLCache CRLCache
+	// CertProfile is the certificate profile path validation enforces on
+	// top of RFC 5280 (no manual option: OTP has one fixed profile). The
+	// default, ProfileAuto, is the web-PKI profile for a server checked
+	// against the system trust store and RFC 5280 otherwise; ProfileRFC3280
+	// accepts what RFC 3280-era CAs issued (non-critical policyConstraints).
+	CertProfile CertProfile
 
 	// Ciphers is the ciphers option as a list of suites: take them from
 	// Suite("ecdhe_rsa", "aes_128_gcm", "aead", "sha256") (the manual's
@@ -207,6 +213,12 @@ func (o *Options) resolve(role connection.Role, host string, pems pemcache.Cache
 	}
 	if err := o.resolveCRL(cfg); err != nil {
 		return nil, err
+	}
+	switch o.CertProfile {
+	case ProfileAuto, ProfileRFC5280, ProfileWebPKI, ProfileRFC3280:
+		cfg.Profile = o.CertProfile
+	default:
+		return nil, optErr("cert_profile", "must be ProfileAuto, ProfileRFC5280, ProfileWebPKI or ProfileRFC3280")
 	}
 	// versions
 	if len(o.Versions) == 0 {
@@ -502,3 +514,14 @@ func (o *Options) loadCAs(cfg *connection.Config, pems pemcache.Cache) error {
 	}
 	return nil
 }
+
+// CertProfile selects the certificate profile of path validation.
+type CertProfile = handshake.Profile
+
+// Certificate profiles (docs/x509.md).
+const (
+	ProfileAuto    = handshake.ProfileAuto
+	ProfileRFC5280 = handshake.ProfileRFC5280
+	ProfileWebPKI  = handshake.ProfileWebPKI
+	ProfileRFC3280 = handshake.ProfileRFC3280
+)

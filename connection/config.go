@@ -59,6 +59,7 @@ type Config struct {
 	Roots            []*x509.Certificate // trusted CAs; nil with VerifyPeer => system roots
 	CANames          [][]byte            // server: DNs sent in CertificateRequest
 	PartialChain     func(chain [][]byte) ([]byte, bool)
+	Profile          handshake.Profile  // certificate profile on top of RFC 5280
 	CRLCheck         handshake.CRLCheck // crl_check
 	CRLCache         crlcache.Cache     // crl_cache (the root fills in the App's internal cache)
 

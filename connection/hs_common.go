@@ -175,6 +175,7 @@ func (c *conn) validatePeer(chain [][]byte, role handshake.CertRole) (*x509.Cert
 		VerifyFun:    fun,
 		UserState:    c.cfg.VerifyState,
 		PartialChain: c.cfg.PartialChain,
+		Profile:      c.cfg.Profile,
 	}
 	if c.cfg.Role == Server {
 		opts.Hostname = ""

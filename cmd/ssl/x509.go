@@ -18,7 +18,7 @@ import (
 )
 
 // x509Usage is the x509 command's help.
-const x509Usage = `usage: ssl x509 limbo [-profile family|auto|rfc5280|webpki] FILE
+const x509Usage = `usage: ssl x509 limbo [-profile family|auto|rfc5280|webpki|rfc3280] FILE
 
 Runs every case of an x509-limbo file (schema version 1) through the
 project's path validator and prints "ID accept|reject|skip REASON", then a
@@ -33,7 +33,7 @@ func runX509(args []string) error {
 		return errors.New("x509: unknown or missing subcommand")
 	}
 	fs := flag.NewFlagSet("x509 limbo", flag.ContinueOnError)
-	profile := fs.String("profile", "family", "family, auto, rfc5280 or webpki")
+	profile := fs.String("profile", "family", "family, auto, rfc5280, webpki or rfc3280")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func runX509(args []string) error {
 		return errors.New("x509 limbo: want one FILE")
 	}
 	switch *profile {
-	case "family", "auto", "rfc5280", "webpki":
+	case "family", "auto", "rfc5280", "webpki", "rfc3280":
 	default:
 		return fmt.Errorf("x509 limbo: unknown profile %q", *profile)
 	}
@@ -151,6 +151,8 @@ func limboVerdict(tc *limboCase, profile string) (string, string) {
 		o.Profile = handshake.ProfileRFC5280
 	case "webpki":
 		o.Profile = handshake.ProfileWebPKI
+	case "rfc3280":
+		o.Profile = handshake.ProfileRFC3280
 	case "family":
 		o.Profile = handshake.ProfileRFC5280
 		if strings.HasPrefix(tc.ID, "webpki::") {
