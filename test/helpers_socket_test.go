@@ -399,3 +399,23 @@ func hostileAlertDesc(t testing.TB, err error) record.AlertDescription {
 func sockContains(err error, want string) bool {
 	return err != nil && strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want))
 }
+
+// hostileAcceptOne accepts one connection on ls and runs our server
+// handshake on it; the handshake's error (nil on success, the socket then
+// closed) arrives on the channel.
+func hostileAcceptOne(app *ssl.App, ls *ssl.ListenSocket) <-chan error {
+	res := make(chan error, 1)
+	go func() {
+		p, err := ls.TransportAccept(sockWait)
+		if err != nil {
+			res <- err
+			return
+		}
+		s, err := app.Handshake(p, nil, sockWait)
+		if s != nil {
+			s.Close()
+		}
+		res <- err
+	}()
+	return res
+}

@@ -223,19 +223,7 @@ func TestHostileKexToServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ls.Close()
-			res := make(chan error, 1)
-			go func() {
-				p, err := ls.TransportAccept(sockWait)
-				if err != nil {
-					res <- err
-					return
-				}
-				sock, err := app.Handshake(p, nil, sockWait)
-				if sock != nil {
-					sock.Close()
-				}
-				res <- err
-			}()
+			res := hostileAcceptOne(app, ls)
 			r := kexDialRaw(t, ls.Addr().String(), s, tc.srpUser)
 			alert, early := r.readFlight(t)
 			if tc.cke == nil {

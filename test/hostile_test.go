@@ -164,19 +164,7 @@ func TestHostileToServer(t *testing.T) {
 	for _, tc := range hostileServerCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			leaks := sockLeakCheck(t, app)
-			res := make(chan error, 1)
-			go func() {
-				p, err := ls.TransportAccept(sockWait)
-				if err != nil {
-					res <- err
-					return
-				}
-				s, err := app.Handshake(p, nil, sockWait)
-				if s != nil {
-					s.Close()
-				}
-				res <- err
-			}()
+			res := hostileAcceptOne(app, ls)
 			c, err := net.Dial("tcp", ls.Addr().String())
 			if err != nil {
 				t.Fatal(err)

@@ -158,19 +158,7 @@ func TestReviewSecondClientCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ls.Close()
-	res := make(chan error, 1)
-	go func() {
-		p, err := ls.TransportAccept(sockWait)
-		if err != nil {
-			res <- err
-			return
-		}
-		s, err := app.Handshake(p, nil, sockWait)
-		if s != nil {
-			s.Close()
-		}
-		res <- err
-	}()
+	res := hostileAcceptOne(app, ls)
 	c, err := net.Dial("tcp", ls.Addr().String())
 	if err != nil {
 		t.Fatal(err)
